@@ -15,7 +15,8 @@ export function readModelFile(path: string): ModelFile {
     bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read model file ${path}: ${(err as Error).message}`);
+    const message = code === 'ENOENT' ? `model file not found: ${path}` : `cannot read model file ${path}: ${(err as Error).message}`;
+    throw new Error(message, { cause: err });
   }
   return { path, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

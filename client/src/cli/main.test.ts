@@ -1,0 +1,76 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphBuilder, floatTensor, writeModel } from '@frontier/workers';
+import { main } from './main.js';
+import type { CliIo } from './io.js';
+
+function capture(): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    interactive: false,
+    out(text: string) {
+      io.stdout += text.endsWith('\n') ? text : `${text}\n`;
+    },
+    err(text: string) {
+      io.stderr += text.endsWith('\n') ? text : `${text}\n`;
+    },
+  };
+  return io;
+}
+
+describe('frontier CLI', () => {
+  let dir: string;
+  let modelPath: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'frontier-cli-'));
+    const b = new GraphBuilder();
+    const x = b.input('x', ['N', 6]);
+    const w = b.initializer(floatTensor('w', [6, 3], Array.from({ length: 18 }, (_, i) => (i % 4) - 1)));
+    b.output(b.node('MatMul', [x, w], {}, 'fc'), ['N', 3]);
+    modelPath = join(dir, 'tiny.onnx');
+    writeFileSync(modelPath, writeModel(b.build()));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('inspect --json reports the analysis', async () => {
+    const io = capture();
+    assert.equal(await main(['inspect', modelPath, '--json'], io), 0);
+    const report = JSON.parse(io.stdout);
+    assert.equal(report.macs, 18);
+    assert.equal(report.params, 18);
+    assert.equal(report.nonzeroParams, 18 - 5); // values (i % 4) − 1 are zero at i = 1, 5, 9, 13, 17
+    assert.equal(report.nodes[0].opType, 'MatMul');
+    assert.match(report.sha256, /^[0-9a-f]{64}$/);
+  });
+
+  it('inspect prints a table for people', async () => {
+    const io = capture();
+    assert.equal(await main(['inspect', modelPath], io), 0);
+    assert.match(io.stdout, /MACs 18/);
+    assert.match(io.stdout, /^fc\s+MatMul\s+\[1, 3\]/m);
+  });
+
+  it('exits 1 with a message on stderr for a missing or malformed model', async () => {
+    let io = capture();
+    assert.equal(await main(['inspect', join(dir, 'nope.onnx')], io), 1);
+    assert.match(io.stderr, /model file not found: .*nope\.onnx/);
+    const junk = join(dir, 'junk.onnx');
+    writeFileSync(junk, 'definitely not protobuf');
+    io = capture();
+    assert.equal(await main(['inspect', junk], io), 1);
+    assert.match(io.stderr, /not an ONNX model/);
+  });
+
+  it('exits 2 on bad usage and 0 on --help', async () => {
+    assert.equal(await main(['inspect'], capture()), 2);
+    assert.equal(await main(['inspect', modelPath, '--no-such-flag'], capture()), 2);
+    assert.equal(await main(['frobnicate'], capture()), 2);
+    const io = capture();
+    assert.equal(await main(['inspect', '--help'], io), 0);
+    assert.match(io.stdout, /Usage: frontier inspect/);
+  });
+});
