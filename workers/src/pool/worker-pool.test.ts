@@ -1,0 +1,47 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkerPool, TaskFailure } from './worker-pool.js';
+import type { FaultTask } from './fixtures/fault-worker.js';
+
+describe('WorkerPool', () => {
+  const pool = new WorkerPool<FaultTask, { value: number; threadId: number }>({
+    filename: new URL('./fixtures/fault-worker.js', import.meta.url),
+    maxThreads: 2,
+    taskTimeoutMs: 3000,
+    maxOldGenerationSizeMb: 64,
+  });
+  after(() => pool.close(true));
+
+  const failure = async (task: FaultTask, signal?: AbortSignal): Promise<TaskFailure> => {
+    try {
+      await pool.run(task, signal ? { signal } : {});
+    } catch (err) {
+      assert.ok(err instanceof TaskFailure, `expected TaskFailure, got ${String(err)}`);
+      return err;
+    }
+    assert.fail('expected the task to fail');
+  };
+
+  it('runs tasks', async () => {
+    const results = await Promise.all([1, 2, 3, 4].map((value) => pool.run({ mode: 'ok', value })));
+    assert.deepEqual(results.map((r) => r.value), [2, 4, 6, 8]);
+  });
+
+  it('turns each fault into a named failure and keeps serving', async () => {
+    const thrown = await failure({ mode: 'throw', value: 5 });
+    assert.equal(thrown.kind, 'threw');
+    assert.match(thrown.message, /asked to throw \(5\)/);
+    assert.equal((await failure({ mode: 'exit' })).kind, 'exited');
+    assert.equal((await failure({ mode: 'memory' })).kind, 'memory');
+    const slow = await failure({ mode: 'hang' });
+    assert.equal(slow.kind, 'timeout');
+    assert.match(slow.message, /3000 ms/);
+    const controller = new AbortController();
+    const pending = failure({ mode: 'hang' }, controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    assert.equal((await pending).kind, 'cancelled');
+    // After all of that the pool still answers, on every thread.
+    const after = await Promise.all([1, 2, 3].map((value) => pool.run({ mode: 'ok', value })));
+    assert.deepEqual(after.map((r) => r.value), [2, 4, 6]);
+  });
+});

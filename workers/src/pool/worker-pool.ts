@@ -1,0 +1,115 @@
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { WorkersError } from '../errors.js';
+
+/** Why a pooled task did not return a result. */
+export type TaskFailureKind = 'threw' | 'exited' | 'memory' | 'timeout' | 'cancelled';
+
+/** A task that ended without a result; `kind` says how. The pool itself keeps serving. */
+export class TaskFailure extends Error {
+  constructor(
+    readonly kind: TaskFailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TaskFailure';
+  }
+}
+
+export interface WorkerPoolOptions {
+  /** The worker entry file (a module whose default export handles one task). */
+  readonly filename: string | URL;
+  /** Threads; default: the machine's cores (DESIGN.md: one single-threaded ORT session per thread). */
+  readonly maxThreads?: number;
+  /** Per-task wall-clock limit in ms; a task over it is cancelled and its thread replaced. Default none. */
+  readonly taskTimeoutMs?: number;
+  /** V8 heap limit per thread in MB; a thread over it is ended and replaced. Default none. */
+  readonly maxOldGenerationSizeMb?: number;
+}
+
+export interface RunTaskOptions {
+  readonly signal?: AbortSignal;
+  /** Buffers moved (not copied) to the worker thread. */
+  readonly transferList?: readonly ArrayBuffer[];
+}
+
+/**
+ * A Piscina pool with Frontier's failure semantics: whatever a task does — throw, end its thread,
+ * exceed its memory or time, be cancelled — `run` rejects with a `TaskFailure` naming what
+ * happened, and the next task runs on a healthy thread.
+ */
+export class WorkerPool<TTask, TResult> {
+  private readonly piscina: Piscina<TTask, TResult>;
+  private readonly timeoutMs: number | undefined;
+
+  constructor(options: WorkerPoolOptions) {
+    const maxThreads = options.maxThreads ?? os.availableParallelism();
+    if (!Number.isInteger(maxThreads) || maxThreads < 1) {
+      throw new WorkersError('BAD_ARGUMENT', `maxThreads must be a positive integer, got ${maxThreads}`);
+    }
+    this.timeoutMs = options.taskTimeoutMs;
+    this.piscina = new Piscina<TTask, TResult>({
+      filename: options.filename instanceof URL ? options.filename.href : options.filename,
+      maxThreads,
+      minThreads: Math.min(1, maxThreads),
+      // Idle threads stay: each keeps its loaded model, dataset and ORT state warm.
+      idleTimeout: 60_000,
+      ...(options.maxOldGenerationSizeMb !== undefined
+        ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } }
+        : {}),
+    });
+  }
+
+  /** Threads the pool runs at most. */
+  get threads(): number {
+    return this.piscina.options.maxThreads;
+  }
+
+  /** Runs one task; rejects with `TaskFailure` when it yields no result. */
+  async run(task: TTask, options: RunTaskOptions = {}): Promise<TResult> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
+    let timedOut = false;
+    const timer =
+      this.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, this.timeoutMs)
+        : undefined;
+    try {
+      return await this.piscina.run(task, {
+        signal: controller.signal,
+        ...(options.transferList ? { transferList: [...options.transferList] } : {}),
+      });
+    } catch (err) {
+      throw classify(err, { timedOut, timeoutMs: this.timeoutMs, cancelled: options.signal?.aborted ?? false });
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Stops the threads; running tasks are allowed to finish (or are ended when `force`). */
+  async close(force = false): Promise<void> {
+    if (force) await this.piscina.destroy();
+    else await this.piscina.close();
+  }
+}
+
+function classify(err: unknown, ctx: { timedOut: boolean; timeoutMs: number | undefined; cancelled: boolean }): TaskFailure {
+  const e = err as { name?: string; code?: string; message?: string };
+  const message = e?.message ?? String(err);
+  if (ctx.timedOut) return new TaskFailure('timeout', `the task exceeded its time limit of ${ctx.timeoutMs} ms`, { cause: err });
+  if (ctx.cancelled || e?.name === 'AbortError') return new TaskFailure('cancelled', 'the task was cancelled', { cause: err });
+  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new TaskFailure('memory', `the task exceeded its memory limit (${message})`, { cause: err });
+  }
+  if (/worker exited|terminated|stopped/i.test(message) || e?.code === 'ERR_WORKER_INIT_FAILED') {
+    return new TaskFailure('exited', `the worker thread ended during the task (${message})`, { cause: err });
+  }
+  return new TaskFailure('threw', message, { cause: err });
+}
