@@ -1,0 +1,37 @@
+// The `frontier` binary as a user runs it (a child process through npm's bin link), on ONNX files
+// exported by another tool (PyTorch, see test/fixtures/make-torch-fixtures.py).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+function frontier(...args: string[]) {
+  const r = spawnSync(process.execPath, ['client/bin/frontier.js', ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('frontier binary', () => {
+  it('inspects a model exported by PyTorch', () => {
+    const r = frontier('inspect', fixture('torch-small-cnn.onnx'), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.producer, 'pytorch 1.13.0');
+    assert.deepEqual(report.inputs[0].dims, [1, 1, 28, 28]);
+    assert.deepEqual(report.outputs[0].dims, [1, 10]);
+    // conv 1→8 3×3 on 28×28, conv 8→16 3×3 on 14×14, Gemm 784→32, Gemm 32→10.
+    assert.equal(report.macs, 28 * 28 * 8 * 9 + 14 * 14 * 16 * 8 * 9 + 784 * 32 + 32 * 10);
+  });
+
+  it('names the unsupported operators of an exported model and exits 1', () => {
+    const r = frontier('inspect', fixture('torch-gelu-mlp.onnx'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unsupported operators: Div \(node "\/Div"\); Erf \(node "\/Erf"\)/);
+  });
+
+  it('exits 2 on bad usage', () => {
+    assert.equal(frontier('inspect', '--bogus').code, 2);
+  });
+});
