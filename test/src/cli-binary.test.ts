@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +30,18 @@ describe('frontier binary', () => {
     const r = frontier('inspect', fixture('torch-gelu-mlp.onnx'));
     assert.equal(r.code, 1);
     assert.match(r.stderr, /unsupported operators: Div \(node "\/Div"\); Erf \(node "\/Erf"\)/);
+  });
+
+  it('evaluates an exported model on Fashion-MNIST', () => {
+    const r = frontier('evaluate', fixture('torch-small-cnn.onnx'), '--dataset', 'fashion-mnist', '--split', 'test', '--limit', '500', '--runs', '5', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.dataset, 'fashion-mnist/test');
+    assert.equal(report.accuracy.count, 500);
+    // The fixture is untrained; PyTorch itself counted its correct answers on the same 500 images.
+    const expected = JSON.parse(readFileSync(fixture('torch-small-cnn.expected.json'), 'utf8'));
+    assert.equal(report.accuracy.correct, expected.correct);
+    assert.ok(report.latency.medianMs > 0);
   });
 
   it('exits 2 on bad usage', () => {

@@ -49,3 +49,32 @@ export {
   type AttributeInput,
   type GraphBuilderOptions,
 } from './onnx/graph-builder.js';
+
+// --- datasets and evaluation ---
+export { Rng } from './data/rng.js';
+export { datasetDigest, fillBatch, imageSize, subset, type Dataset } from './data/dataset.js';
+export { defaultDataDir } from './data/data-dir.js';
+export {
+  FASHION_MNIST,
+  FASHION_MNIST_CLASS_NAMES,
+  fashionMnistIndices,
+  fashionMnistSplit,
+  loadFashionMnist,
+  loadFashionMnistImages,
+  type FashionMnistImages,
+  type FashionMnistSplit,
+} from './data/fashion-mnist.js';
+export type { NdArray, NdData, NdDType } from './data/nd-array.js';
+export { encodeIdx, parseIdx } from './data/idx.js';
+export { encodeNpy, isNpy, parseNpy } from './data/npy.js';
+export {
+  datasetFromBytes,
+  loadDataset,
+  parseArrayFile,
+  type DatasetFromBytesOptions,
+  type NamedBytes,
+} from './data/user-dataset.js';
+export { SESSION_OPTIONS, createSession, runSession, sessionInput, withSession, type SessionInput } from './eval/session.js';
+export { evaluateAccuracy, accuracyInSession, type AccuracyOptions, type AccuracyResult } from './eval/evaluate-accuracy.js';
+export { measureLatency, latencyInSession, latencyStats, type LatencyOptions, type LatencyResult } from './eval/measure-latency.js';
+export { evaluateModel, type EvaluateModelOptions, type HostLatency, type ModelEvaluation } from './eval/evaluate-model.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkersError } from '../errors.js';
 
 /**
@@ -60,4 +61,17 @@ export function subset(ds: Dataset, indices: ArrayLike<number>, name = `${ds.nam
     labels[i] = ds.labels[src]!;
   }
   return { ...ds, name, count: indices.length, pixels, labels };
+}
+
+/**
+ * SHA-256 (hex) of a dataset's content — shape, classes, pixel type and scale, pixels and labels,
+ * not its name — for a candidate's provenance: two runs on equal data get the same digest.
+ */
+export function datasetDigest(ds: Dataset): string {
+  const hash = createHash('sha256');
+  const kind = ds.pixels instanceof Uint8Array ? 'uint8' : 'float32';
+  hash.update(JSON.stringify({ shape: ds.shape, classes: ds.classes, count: ds.count, kind, pixelScale: ds.pixelScale }));
+  hash.update(new Uint8Array(ds.pixels.buffer, ds.pixels.byteOffset, ds.pixels.byteLength));
+  hash.update(ds.labels);
+  return hash.digest('hex');
 }

@@ -1,0 +1,102 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { WorkersError } from '../errors.js';
+
+/**
+ * The binary cache of a labelled uint8 image set (all images of a built-in dataset, before any
+ * split). Little-endian layout:
+ *
+ * | offset | size        | field                                   |
+ * |--------|-------------|-----------------------------------------|
+ * | 0      | 8           | magic `FRIMGSET`                        |
+ * | 8      | 4           | format version (1)                      |
+ * | 12     | 4           | image count N                           |
+ * | 16     | 4           | height H                                |
+ * | 20     | 4           | width W                                 |
+ * | 24     | 4           | classes                                 |
+ * | 28     | 4           | CRC-32 of everything after the header   |
+ * | 32     | N           | labels, uint8                           |
+ * | 32 + N | N·H·W       | pixels, uint8, image after image        |
+ *
+ * The size check catches truncation, the CRC catches bit rot and half-written files from a tool
+ * that did not write atomically.
+ */
+export interface ImageCache {
+  readonly height: number;
+  readonly width: number;
+  readonly classes: number;
+  readonly labels: Uint8Array;
+  readonly pixels: Uint8Array;
+}
+
+const MAGIC = 'FRIMGSET';
+const VERSION = 1;
+const HEADER_BYTES = 32;
+
+/** Serialises an image set into the cache layout. */
+export function encodeImageCache(set: ImageCache): Uint8Array {
+  const n = set.labels.length;
+  if (set.pixels.length !== n * set.height * set.width) {
+    throw new WorkersError('BAD_ARGUMENT', `pixels must hold ${n}·${set.height}·${set.width} values, got ${set.pixels.length}`);
+  }
+  const out = new Uint8Array(HEADER_BYTES + n + set.pixels.length);
+  out.set(set.labels, HEADER_BYTES);
+  out.set(set.pixels, HEADER_BYTES + n);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
+  view.setUint32(8, VERSION, true);
+  view.setUint32(12, n, true);
+  view.setUint32(16, set.height, true);
+  view.setUint32(20, set.width, true);
+  view.setUint32(24, set.classes, true);
+  view.setUint32(28, crc32(out.subarray(HEADER_BYTES)), true);
+  return out;
+}
+
+/**
+ * Reads the cache layout back; the returned arrays are views of `bytes`. Throws `BAD_DATASET`
+ * naming the first problem found (magic, version, size, checksum, label range) — a cache that fails
+ * any check is never trusted.
+ */
+export function decodeImageCache(bytes: Uint8Array, fileName: string): ImageCache {
+  const fail = (problem: string): never => {
+    throw new WorkersError('BAD_DATASET', `${fileName}: ${problem}`, { file: fileName });
+  };
+  if (bytes.length < HEADER_BYTES) fail(`truncated header: ${bytes.length} bytes, need ${HEADER_BYTES}`);
+  const magic = String.fromCharCode(...bytes.subarray(0, MAGIC.length));
+  if (magic !== MAGIC) fail(`wrong magic ${JSON.stringify(magic)}, expected ${JSON.stringify(MAGIC)}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== VERSION) fail(`format version ${version}, expected ${VERSION}`);
+  const n = view.getUint32(12, true);
+  const height = view.getUint32(16, true);
+  const width = view.getUint32(20, true);
+  const classes = view.getUint32(24, true);
+  const expected = HEADER_BYTES + n + n * height * width;
+  if (bytes.length !== expected) fail(`size ${bytes.length} bytes, header implies ${expected}`);
+  if (crc32(bytes.subarray(HEADER_BYTES)) !== view.getUint32(28, true)) fail('checksum mismatch');
+  // Plain Uint8Array views (not Buffer, which `readFileSync` hands over) so callers see one type.
+  const labels = new Uint8Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, n);
+  const pixels = new Uint8Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + n, n * height * width);
+  for (let i = 0; i < n; i++) if (labels[i]! >= classes) fail(`label ${labels[i]} of image ${i} is outside 0 … ${classes - 1}`);
+  return { height, width, classes, labels, pixels };
+}
+
+/**
+ * Writes `bytes` to `file` through a uniquely named temporary file in the same folder and a
+ * rename, which POSIX makes atomic: a concurrent reader sees the old file or the whole new one,
+ * and two writers racing both leave a complete file (the last rename wins).
+ */
+export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new WorkersError('BAD_ARGUMENT', `cannot write ${file}: ${(err as Error).message}`, { file });
+  }
+}
