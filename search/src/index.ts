@@ -1,1 +1,101 @@
 export {};
+
+// --- store: the store port, its SQLite and MongoDB adapters ---
+export type { Store } from './store/store.js';
+export { StoreError, isStoreError, type StoreErrorCode } from './store/store-error.js';
+export { openStore, storeLocation, type OpenStoreOptions, type StoreLocation } from './store/open-store.js';
+export { openSqliteStore, sqliteDatabasePath, type SqliteStoreOptions } from './store/sqlite-store.js';
+export { openMongoStore, type MongoStoreOptions } from './store/open-mongo-store.js';
+export { newId } from './store/new-id.js';
+export { sha256Hex } from './store/artifact-files.js';
+export {
+  candidateStatuses,
+  runStatuses,
+  type ArtifactRef,
+  type Budget,
+  type Candidate,
+  type CandidateEstimates,
+  type CandidateMetrics,
+  type CandidateResult,
+  type CandidateStatus,
+  type CandidateTransition,
+  type DedupKey,
+  type Device,
+  type Front,
+  type FrontKey,
+  type FrontReplacement,
+  type Json,
+  type JsonInput,
+  type JsonObject,
+  type LatencySource,
+  type Model,
+  type NewCandidate,
+  type NewDevice,
+  type NewModel,
+  type NewRun,
+  type Provenance,
+  type RequeueReport,
+  type Run,
+  type RunFilter,
+  type RunProgress,
+  type RunStatus,
+  type RunUpdate,
+} from './store/types.js';
+
+// --- search algorithms: recipes, space, objectives, Pareto maths, samplers, tabular benchmarks ---
+export { SearchError, type SearchErrorCode } from './errors.js';
+export { seededRng, normalDeviate, shuffleInPlace, type Rng } from './rng.js';
+export {
+  TECHNIQUES,
+  WEIGHT_BITS,
+  type DistillRecipe,
+  type LowRankRecipe,
+  type PruneRecipe,
+  type QuantRecipe,
+  type Recipe,
+  type Technique,
+  type WeightBits,
+} from './recipe/recipe.js';
+export { parseRecipe, recipeProblem } from './recipe/parse-recipe.js';
+export { canonicalRecipe, canonicalNumber, recipeKey, recipeHash, RECIPE_DIGITS } from './recipe/canonical-recipe.js';
+export { defineSpace } from './space/define-space.js';
+export { SearchSpace } from './space/search-space.js';
+export type { Gene, CategoricalGene, NumericGene } from './space/gene.js';
+export type {
+  Choice,
+  DistillSpace,
+  LowRankSpace,
+  ParamSpec,
+  PruneSpace,
+  QuantSpace,
+  RangeSpec,
+  SpaceSpec,
+} from './space/space-spec.js';
+export {
+  METRICS,
+  constraintViolation,
+  metricDirection,
+  parseConstraints,
+  parseObjectives,
+  writeMinimised,
+  type Constraints,
+  type Metric,
+  type TrialMetrics,
+} from './objectives/objectives.js';
+export { dominates, constrainedDominates } from './pareto/dominance.js';
+export { nonDominatedRank, paretoFront } from './pareto/non-dominated-rank.js';
+export { crowdingDistance } from './pareto/crowding-distance.js';
+export { hypervolume } from './pareto/hypervolume.js';
+export { hypervolumeContributions, greedyHypervolumeSubset } from './pareto/hypervolume-contributions.js';
+export type { Sampler, SamplerContext, SearchHistory, Trial, TrialStatus } from './samplers/sampler.js';
+export { createSampler, parseSamplerConfig, SAMPLER_KINDS, type SamplerConfig } from './samplers/create-sampler.js';
+export { RandomSampler } from './samplers/random-sampler.js';
+export { GridSampler } from './samplers/grid-sampler.js';
+export { Nsga2Sampler, type Nsga2Options } from './samplers/nsga2/nsga2-sampler.js';
+export { TpeSampler, type TpeOptions } from './samplers/tpe/tpe-sampler.js';
+export { parseTable, TABLE_FORMAT, type TableFile, type TableRow, type TabularBenchmark } from './tabular/table.js';
+export { formatTable } from './tabular/format-table.js';
+export { trueFront, FrontTracker, type BenchmarkProblem, type TrueFront } from './tabular/front-tracker.js';
+export { replay, evaluationsToReach, type ReplayOptions, type ReplayResult } from './tabular/replay.js';
+export { syntheticFashionCnnTable, SYNTHETIC_FASHION_CNN_SPACE, SYNTHETIC_TABLE_SEED } from './tabular/synthetic-fashion-cnn.js';
+export { syntheticMetrics, expectedAccuracy, costMetrics } from './tabular/synthetic-model.js';

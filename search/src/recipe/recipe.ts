@@ -1,0 +1,62 @@
+/**
+ * One candidate's compression configuration, applied in this order: `lowRank` → `prune` →
+ * `distill` → `quant`. A technique left out is not applied. `@frontier/workers` mirrors this shape
+ * for its kernels; the field names are the contract between the two packages.
+ */
+export interface Recipe {
+  readonly lowRank?: LowRankRecipe;
+  readonly prune?: PruneRecipe;
+  readonly distill?: DistillRecipe;
+  readonly quant?: QuantRecipe;
+}
+
+/** The techniques, in the order a recipe applies them. */
+export const TECHNIQUES = ['lowRank', 'prune', 'distill', 'quant'] as const;
+export type Technique = (typeof TECHNIQUES)[number];
+
+export interface LowRankRecipe {
+  /** Kept rank as a fraction of the full rank min(out, in), in (0, 1]. */
+  readonly rankRatio: number;
+}
+
+export const PRUNE_STRUCTURES = ['unstructured', 'channel'] as const;
+export const PRUNE_SCOPES = ['global', 'layer'] as const;
+export const PRUNE_CRITERIA = ['l1', 'l2'] as const;
+/** What the kernels apply when a prune recipe leaves `scope` or `criterion` out. */
+export const PRUNE_DEFAULTS = { scope: 'global', criterion: 'l1' } as const;
+
+export interface PruneRecipe {
+  /** Unstructured: fraction of weights set to zero; channel: fraction of output channels removed. In [0, 1). */
+  readonly ratio: number;
+  readonly structure: (typeof PRUNE_STRUCTURES)[number];
+  /** Unstructured only: one magnitude threshold over all layers, or one per layer. Default 'global'. */
+  readonly scope?: (typeof PRUNE_SCOPES)[number];
+  /** Channel only: the filter norm that ranks channels. Default 'l1'. */
+  readonly criterion?: (typeof PRUNE_CRITERIA)[number];
+}
+
+export interface DistillRecipe {
+  /** Softmax temperature of the distillation loss, > 0. */
+  readonly temperature: number;
+  /** Weight of the soft (teacher) term in [0, 1]; the hard-label term gets 1 − alpha. */
+  readonly alpha: number;
+  /** Fine-tuning epochs, > 0 (a fraction trains on part of an epoch). */
+  readonly epochs: number;
+  /** Which parametric layers train: all, or the last k. */
+  readonly layers: 'all' | number;
+}
+
+/** Weight widths: 1–8 bits quantized, 16 half precision, 32 left as float32. */
+export const WEIGHT_BITS = [1, 2, 3, 4, 5, 6, 7, 8, 16, 32] as const;
+export type WeightBits = (typeof WEIGHT_BITS)[number];
+export const ACTIVATION_BITS = [8, 32] as const;
+export const GRANULARITIES = ['per-tensor', 'per-channel'] as const;
+
+export interface QuantRecipe {
+  readonly weightBits: WeightBits;
+  /** 8: static int8 activations; 32: float activations (weight-only quantization). */
+  readonly activationBits: (typeof ACTIVATION_BITS)[number];
+  readonly granularity: (typeof GRANULARITIES)[number];
+  /** Symmetric weights (zero point 0) or asymmetric (zero point fitted to the range). */
+  readonly symmetric: boolean;
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { normalDeviate, seededRng, shuffleInPlace } from './rng.js';
+
+describe('seededRng', () => {
+  it('reproduces a stream from its seed and differs between seeds', () => {
+    const a = seededRng(42);
+    const b = seededRng(42);
+    const c = seededRng(43);
+    const xs = Array.from({ length: 100 }, () => a.next());
+    assert.deepEqual(Array.from({ length: 100 }, () => b.next()), xs);
+    assert.notDeepEqual(Array.from({ length: 100 }, () => c.next()), xs);
+  });
+
+  it('draws floats in [0, 1) and unbiased integers', () => {
+    const rng = seededRng(1);
+    const counts = new Array<number>(6).fill(0);
+    for (let i = 0; i < 60000; i++) {
+      const x = rng.next();
+      assert.ok(x >= 0 && x < 1);
+      counts[rng.int(6)]!++;
+    }
+    // Each face 10000 ± 5 standard deviations (σ ≈ 91).
+    for (const c of counts) assert.ok(Math.abs(c - 10000) < 460, `count ${c}`);
+  });
+
+  it('rejects bad seeds and ranges', () => {
+    assert.throws(() => seededRng(-1), /seed must be an integer in \[0, 2\^32\), got -1/);
+    assert.throws(() => seededRng(1).int(0), /n must be an integer/);
+  });
+
+  it('draws standard normals and shuffles into permutations', () => {
+    const rng = seededRng(5);
+    const xs = Array.from({ length: 20000 }, () => normalDeviate(rng));
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
+    assert.ok(Math.abs(mean) < 0.04 && Math.abs(variance - 1) < 0.05, `mean ${mean} variance ${variance}`);
+    const perm = shuffleInPlace(rng, Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual([...perm].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  });
+});
