@@ -99,3 +99,11 @@ export { trueFront, FrontTracker, type BenchmarkProblem, type TrueFront } from '
 export { replay, evaluationsToReach, type ReplayOptions, type ReplayResult } from './tabular/replay.js';
 export { syntheticFashionCnnTable, SYNTHETIC_FASHION_CNN_SPACE, SYNTHETIC_TABLE_SEED } from './tabular/synthetic-fashion-cnn.js';
 export { syntheticMetrics, expectedAccuracy, costMetrics } from './tabular/synthetic-model.js';
+
+// --- run engine ---
+export { runEngine, type RunEngineOptions } from './engine/run-engine.js';
+export { DispatchFailure, type Dispatcher, type DispatchFailureKind, type EvaluationOutcome } from './engine/dispatcher.js';
+export { RunEvents, type RunEvent, type RunListener } from './engine/events.js';
+export { screenViolations, type DeviceLimits, type ScreenOptions } from './engine/screen.js';
+export { FRONT_OBJECTIVES, nonDominated, offerToFront, type FrontChange } from './engine/update-front.js';
+export { candidateTrial, estimateMetrics, trialMetrics } from './engine/trial-metrics.js';
