@@ -78,3 +78,126 @@ export { SESSION_OPTIONS, createSession, runSession, sessionInput, withSession, 
 export { evaluateAccuracy, accuracyInSession, type AccuracyOptions, type AccuracyResult } from './eval/evaluate-accuracy.js';
 export { measureLatency, latencyInSession, latencyStats, type LatencyOptions, type LatencyResult } from './eval/measure-latency.js';
 export { evaluateModel, type EvaluateModelOptions, type HostLatency, type ModelEvaluation } from './eval/evaluate-model.js';
+
+// --- devices: catalogue, memory model, latency predictor, calibration ---
+export {
+  DEVICE_KINDS,
+  HOST_DEVICE_ID,
+  LAYER_KINDS,
+  PRECISIONS,
+  type DeviceCalibration,
+  type DeviceKind,
+  type DeviceSpec,
+  type LayerClass,
+  type LayerCoefficients,
+  type LayerKind,
+  type Precision,
+} from './devices/device-spec.js';
+export { validateDeviceSpec } from './devices/validate-device.js';
+export { CATALOGUE_DEVICES, deviceCatalogue, findDevice } from './devices/catalogue.js';
+export { detectHostFacts, hostDevice, type HostFacts } from './devices/host-device.js';
+export { deployWeightBytes, integerCodeBits, weightStorage, type WeightFormat, type WeightShape } from './devices/weight-storage.js';
+export { WEIGHT_BITS_METADATA_KEY, declaredWeightBits, modelWeights, type ModelWeight } from './devices/model-weights.js';
+export {
+  deviceGraph,
+  deviceGraphFor,
+  type DeviceGraph,
+  type DeviceGraphOptions,
+  type DeviceLayer,
+  type WeightDecoding,
+} from './devices/device-graph.js';
+export { deviceMemory, type DeviceMemory } from './devices/device-memory.js';
+export {
+  layerClass,
+  predictLatency,
+  unsupportedLayers,
+  type Latency,
+  type LatencyPrediction,
+  type LatencySource,
+  type LayerLatency,
+} from './devices/latency-model.js';
+export { calibrateDevice, calibrationFeatures, type CalibrationSample, type ClassFeatures } from './devices/calibrate.js';
+export { nnls } from './devices/nnls.js';
+export { predictionAccuracy, spearman, type PredictionAccuracy } from './devices/prediction-accuracy.js';
+export { deviceReport, type DeviceReport } from './devices/device-report.js';
+export { measureOnHost, type HostMeasurement } from './devices/measure-host.js';
+export { parseMeasurementsCsv, type MeasurementRow } from './devices/measurements-csv.js';
+
+// --- training engine and reference model zoo ---
+export { buildTrainingGraph, logitsValue, type BatchStatistics, type TrainingGraph, type TrainingGraphOptions } from './train/training-graph.js';
+export { trainableOpTypes } from './train/grad/registry.js';
+export { LABELS_INPUT, TEACHER_INPUT, type LossSpec } from './train/loss.js';
+export { createOptimizer, type Optimizer, type OptimizerSpec, type ParamSlot } from './train/optimizer.js';
+export { learningRateFactor, type ScheduleSpec } from './train/schedule.js';
+export { trainableParameters, type LayerSelection } from './train/trainable-parameters.js';
+export { splitFrozenPrefix, type FrozenSplit } from './train/split-frozen-prefix.js';
+export { Trainer, withInitializers, type StepResult, type TrainerOptions, type TrainingBatch } from './train/trainer.js';
+export { fit, type EpochSummary, type FitOptions, type FitResult, type TrainingProgress } from './train/fit.js';
+export { augmentBatch, type AugmentSpec } from './train/augment.js';
+export { foldBatchNorm } from './train/fold-batch-norm.js';
+export { accuracyOf, predictLogits } from './train/predict.js';
+export { createSession as createTrainingSession, runSession as runTrainingSession, type Feed, type FloatArray } from './train/ort-session.js';
+export { ZOO_ARCHITECTURES, buildArchitecture, type ZooArchitecture } from './zoo/architectures.js';
+export {
+  ZOO_RECIPES,
+  trainArchitecture,
+  type ArchitectureMetrics,
+  type TrainArchitectureOptions,
+  type ZooRecipe,
+} from './zoo/train-architecture.js';
+export { zooDir, zooModelPath, type ZooEntry, type ZooManifest } from './zoo/manifest.js';
+
+// --- compression: kernels (low-rank, pruning, distillation, quantization) and the recipe pipeline ---
+export {
+  compress,
+  type CompressData,
+  type CompressReport,
+  type CompressResult,
+  type StageReport,
+} from './compress/compress.js';
+export { modelFigures, type ModelFigures } from './compress/model-figures.js';
+export {
+  parseRecipe,
+  type DistillRecipe,
+  type LowRankRecipe,
+  type PruneRecipe,
+  type QuantRecipe,
+  type Recipe,
+  type WeightBits,
+} from './compress/recipe.js';
+export { keptRank, lowRankSvd, type LowRankLayer, type LowRankResult } from './compress/low-rank-svd.js';
+export { truncatedSvd, type TruncatedSvd, type TruncatedSvdOptions } from './compress/math/svd-truncate.js';
+export {
+  pruneMagnitude,
+  type PruneMagnitudeOptions,
+  type PruneMagnitudeResult,
+  type PrunedTensor,
+} from './compress/prune-magnitude.js';
+export {
+  channelsRemoved,
+  pruneChannels,
+  type PruneChannelsOptions,
+  type PruneChannelsResult,
+  type PrunedGroup,
+} from './compress/prune-channels.js';
+export { channelGroups, type ChannelAnalysis, type ChannelGroup, type ChannelSlice } from './compress/graph/channel-groups.js';
+export { distill, type DistillOptions, type DistillResult } from './compress/distill.js';
+export {
+  quantizeWeights,
+  weightCodes,
+  type QuantizeWeightsOptions,
+  type QuantizeWeightsResult,
+  type QuantizedWeight,
+} from './compress/quantize-weights.js';
+export { quantizeStatic, type QuantizeStaticOptions, type QuantizeStaticResult } from './compress/quantize-static.js';
+export { calibrateRanges, DEFAULT_CALIBRATION_COUNT, type CalibrateOptions, type ValueRange } from './compress/calibrate.js';
+export {
+  dequantizeTensor,
+  quantizeTensor,
+  quantRange,
+  scaleZeroPoint,
+  type QuantizedTensor,
+  type QuantRange,
+  type ScaleZeroPoint,
+} from './compress/math/quant-params.js';
+export { decodeWeights } from './compress/decode-weights.js';

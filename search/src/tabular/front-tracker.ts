@@ -19,6 +19,8 @@ export interface TrueFront {
   readonly hypervolume: number;
   readonly size: number;
   readonly feasible: number;
+  /** Indices of the table rows on the true front. */
+  readonly rows: readonly number[];
 }
 
 /** The reference point in scaled units: 10 % beyond the true front's nadir, so its extremes count. */
@@ -27,7 +29,8 @@ const REFERENCE = 1.1;
 /** The feasible non-dominated rows of the whole table: what a perfect search would find. */
 export function trueFront(table: TabularBenchmark, problem: BenchmarkProblem): TrueFront {
   const m = problem.objectives.length;
-  const rows = table.file.rows.filter((r) => constraintViolation(r.metrics, problem.constraints) === 0);
+  const feasibleRows = table.file.rows.flatMap((r, i) => (constraintViolation(r.metrics, problem.constraints) === 0 ? [i] : []));
+  const rows = feasibleRows.map((i) => table.file.rows[i]!);
   if (rows.length === 0) throw new SearchError('BAD_ARGUMENT', 'no recipe of the table meets the constraints');
   const values = new Float64Array(rows.length * m);
   rows.forEach((r, i) => writeMinimised(r.metrics, problem.objectives, values, i * m));
@@ -42,7 +45,14 @@ export function trueFront(table: TabularBenchmark, problem: BenchmarkProblem): T
   }
   const scaled = new Float64Array(front.length * m);
   front.forEach((i, j) => scaleRow(values.subarray(i * m, (i + 1) * m), ideal, nadir, scaled.subarray(j * m, (j + 1) * m)));
-  return { ideal, nadir, hypervolume: hypervolume(scaled, m, new Array(m).fill(REFERENCE)), size: front.length, feasible: rows.length };
+  return {
+    ideal,
+    nadir,
+    hypervolume: hypervolume(scaled, m, new Array(m).fill(REFERENCE)),
+    size: front.length,
+    feasible: rows.length,
+    rows: front.map((i) => feasibleRows[i]!),
+  };
 }
 
 function scaleRow(row: Float64Array, ideal: Float64Array, nadir: Float64Array, out: Float64Array): void {

@@ -13,7 +13,7 @@ import { expectedAccuracy } from './synthetic-model.js';
 import { parseTable, type TableFile } from './table.js';
 
 const CHECKED_IN = new URL('../../tables/synthetic-fashion-cnn.json', import.meta.url);
-const problem: BenchmarkProblem = { objectives: ['accuracy', 'latencyMs', 'deployBytes'], constraints: { minAccuracy: 0.8, maxRamBytes: 48 * 1024 } };
+const problem: BenchmarkProblem = { objectives: ['accuracy', 'latencyMs', 'deployBytes'], constraints: { minAccuracy: 0.8, maxLatencyMs: 20 } };
 
 function tableError(file: unknown, message: RegExp): void {
   assert.throws(
@@ -73,6 +73,7 @@ describe('replay on a table', () => {
       hypervolume: 1.1 * 1.1,
       size: 1,
       feasible: 1,
+      rows: [0],
     });
     // Scaled (0.5, 0.5): box (1.1 − 0.5)² = 0.36 of 1.21.
     assert.ok(Math.abs(tracker.add({ accuracy: 0.5, latencyMs: 0.5 }) - 0.36 / 1.21) < 1e-12);
@@ -98,5 +99,11 @@ describe('replay on a table', () => {
   it('counts feasible recipes as the constraints say', () => {
     assert.equal(truth.feasible, table.file.rows.filter((r) => constraintViolation(r.metrics, problem.constraints) === 0).length);
     assert.ok(truth.size > 1 && truth.size <= truth.feasible);
+    assert.equal(truth.rows.length, truth.size);
+    // Replaying exactly the true front's rows finds all of its hypervolume.
+    const tracker = new FrontTracker(problem, truth);
+    let fraction = 0;
+    for (const i of truth.rows) fraction = tracker.add(table.file.rows[i]!.metrics);
+    assert.ok(Math.abs(fraction - 1) < 1e-12);
   });
 });

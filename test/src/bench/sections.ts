@@ -1,9 +1,17 @@
 import type { BenchSection } from './record.js';
 import { inferenceSection } from './inference.js';
 import { datasetSection } from './dataset.js';
+import { trainingSection } from './training.js';
+import { devicesSection } from './devices.js';
+import { kernelsSection } from './kernels.js';
+import { samplersSection } from './samplers.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Each lives in its own file. */
 export const SECTIONS: readonly BenchSection[] = [
   inferenceSection,
   datasetSection,
+  trainingSection,
+  devicesSection,
+  kernelsSection,
+  samplersSection,
 ];

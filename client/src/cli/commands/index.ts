@@ -2,6 +2,10 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { inspectCommand } from './inspect.js';
 import { evaluateCommand } from './evaluate.js';
+import { devicesCommand } from './devices.js';
+import { predictCommand } from './predict.js';
+import { deviceCommand } from './device-calibrate.js';
+import { compressCommand } from './compress.js';
 
 /** Every `frontier` command, one factory per file. */
-export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand];
+export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand];

@@ -1,0 +1,69 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphBuilder, encodeNpy, floatTensor, readModel, writeModel } from '@frontier/workers';
+import { main } from '../main.js';
+import type { CliIo } from '../io.js';
+
+function capture(): CliIo & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', interactive: false, out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
+  return io;
+}
+
+describe('frontier compress', () => {
+  let dir: string;
+  let model: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'frontier-compress-'));
+    // [N, 1, 4, 4] → Conv 1→8 3×3 → Relu → Flatten → Gemm 128→3.
+    const b = new GraphBuilder();
+    const x = b.input('x', ['N', 1, 4, 4]);
+    const w = b.initializer(floatTensor('conv.w', [8, 1, 3, 3], Array.from({ length: 72 }, (_, i) => Math.sin(i))));
+    const h = b.node('Relu', [b.node('Conv', [x, w], { pads: [1, 1, 1, 1] }, 'conv')]);
+    const fc = b.initializer(floatTensor('fc.w', [3, 128], Array.from({ length: 384 }, (_, i) => Math.cos(i) / 10)));
+    b.output(b.node('Gemm', [b.node('Flatten', [h]), fc], { transB: 1 }, 'fc'), ['N', 3]);
+    model = join(dir, 'm.onnx');
+    writeFileSync(model, writeModel(b.build()));
+    const pixels = Uint8Array.from({ length: 20 * 16 }, (_, i) => (i * 37) % 256);
+    writeFileSync(join(dir, 'images.npy'), encodeNpy({ dtype: 'uint8', shape: [20, 1, 4, 4], data: pixels }));
+    writeFileSync(join(dir, 'labels.npy'), encodeNpy({ dtype: 'uint8', shape: [20], data: Uint8Array.from({ length: 20 }, (_, i) => i % 3) }));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the compressed model and reports each stage', async () => {
+    const io = capture();
+    const out = join(dir, 'small.onnx');
+    const recipe = JSON.stringify({ prune: { ratio: 0.5, structure: 'channel' }, quant: { weightBits: 8, activationBits: 8, granularity: 'per-channel', symmetric: true } });
+    const code = await main(['compress', model, '--recipe', recipe, '--out', out, '--images', join(dir, 'images.npy'), '--labels', join(dir, 'labels.npy'), '--json'], io);
+    assert.equal(code, 0, io.stderr);
+    const r = JSON.parse(io.stdout);
+    assert.deepEqual(r.stages.map((s: { stage: string }) => s.stage), ['prune', 'quant']);
+    assert.equal(r.stages[0].after.params, 4 * 9 + 3 * 64);
+    assert.ok(r.after.fileBytes < r.before.fileBytes);
+    assert.equal(readModel(readFileSync(out)).graph.nodes.filter((n) => n.opType === 'QuantizeLinear').length > 0, true);
+  });
+
+  it('reads a recipe file and prints a table for people', async () => {
+    const io = capture();
+    writeFileSync(join(dir, 'recipe.json'), JSON.stringify({ quant: { weightBits: 4, activationBits: 32, granularity: 'per-channel', symmetric: false } }));
+    const code = await main(['compress', model, '--recipe', join(dir, 'recipe.json'), '--out', join(dir, 'q4.onnx')], io);
+    assert.equal(code, 0, io.stderr);
+    assert.match(io.stdout, /quant: quantized 2 weight tensors to 4 bits/);
+    assert.match(io.stdout, /^after quant\s/m);
+  });
+
+  it('names a bad recipe (exit 1), and a recipe needing images without any (exit 2)', async () => {
+    let io = capture();
+    assert.equal(await main(['compress', model, '--recipe', '{"prune":{"ratio":1,"structure":"channel"}}', '--out', join(dir, 'x.onnx')], io), 1);
+    assert.match(io.stderr, /prune.ratio must be in \[0, 1\), got 1/);
+    io = capture();
+    const distill = '{"distill":{"temperature":2,"alpha":0.5,"epochs":1,"layers":"all"}}';
+    assert.equal(await main(['compress', model, '--recipe', distill, '--out', join(dir, 'y.onnx')], io), 2);
+    assert.match(io.stderr, /--dataset fashion-mnist/);
+    io = capture();
+    assert.equal(await main(['compress', model, '--recipe', '{not json', '--out', join(dir, 'z.onnx')], io), 2);
+    assert.equal(existsSync(join(dir, 'z.onnx')), false);
+  });
+});

@@ -1,0 +1,87 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { compress, parseRecipe, readModel, type CompressReport, type ModelFigures, type Recipe } from '@frontier/workers';
+import { addDatasetOptions, datasetFromOptions, type DatasetOptions } from '../dataset-options.js';
+import { UsageError } from '../exit-codes.js';
+import { formatBytes, formatCount, table } from '../format.js';
+import { positiveInt, toJson, type CliIo } from '../io.js';
+import { readModelFile } from '../model-file.js';
+
+interface CompressOptions extends DatasetOptions {
+  recipe: string;
+  out: string;
+  seed?: number;
+  calibration?: number;
+  json?: boolean;
+}
+
+/** `frontier compress <model.onnx> --recipe <file|json> --out <out.onnx>`: applies a recipe and reports what each stage did. */
+export function compressCommand(io: CliIo): Command {
+  const command = new Command('compress')
+    .description('compress a model by a recipe (lowRank → prune → distill → quant) and report params, MACs, file and deploy bytes, peak activations per stage')
+    .argument('<model>', 'path to an .onnx file')
+    .requiredOption('--recipe <file|json>', 'the recipe: a JSON file, or JSON text such as \'{"quant":{"weightBits":8,"activationBits":8,"granularity":"per-channel","symmetric":true}}\'')
+    .requiredOption('--out <file>', 'where to write the compressed .onnx')
+    .option('--seed <n>', 'seed of distillation (default 0)', positiveInt('--seed'))
+    .option('--calibration <n>', 'calibration images for static int8 (default 1000)', positiveInt('--calibration'))
+    .option('--json', 'print machine-readable JSON');
+  return addDatasetOptions(command, 'fit').action(async (path: string, options: CompressOptions) => {
+    const recipe = parseRecipe(readRecipe(options.recipe));
+    const needsData = recipe.distill !== undefined || recipe.quant?.activationBits === 8;
+    const dataset = datasetFromOptions(options);
+    if (needsData && !dataset) {
+      throw new UsageError('this recipe distills or quantizes activations: give images with --dataset fashion-mnist (split fit) or --images/--labels');
+    }
+    const file = readModelFile(path);
+    const result = await compress(readModel(file.bytes), recipe, {
+      ...(dataset ? { fit: dataset } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.calibration !== undefined ? { calibrationCount: options.calibration } : {}),
+      onDistillProgress: (p) => {
+        if (p.step === p.stepsPerEpoch && !options.json) io.err(`distill epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, accuracy ${(p.accuracy * 100).toFixed(2)}%`);
+      },
+    });
+    writeFileSync(options.out, result.bytes);
+    const summary = { model: file.path, sha256: file.sha256, out: options.out, dataset: dataset?.name ?? null, ...result.report };
+    io.out(options.json ? toJson(summary) : render(summary));
+  });
+}
+
+/** JSON text when it looks like an object, else a file holding JSON. */
+function readRecipe(value: string): unknown {
+  let text = value;
+  if (!value.trim().startsWith('{')) {
+    try {
+      text = readFileSync(value, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--recipe is neither JSON nor a readable file: ${value} (${(err as Error).message})`);
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`--recipe is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function render(r: CompressReport & { model: string; out: string; recipe: Recipe }): string {
+  const row = (label: string, f: ModelFigures) => [
+    label,
+    formatCount(f.params),
+    formatCount(f.nonzeroParams),
+    formatCount(f.macs),
+    formatBytes(f.fileBytes),
+    formatBytes(f.deployBytes),
+    formatBytes(f.peakActivationBytes),
+  ];
+  return [
+    `${r.model} → ${r.out}`,
+    `recipe ${JSON.stringify(r.recipe)}`,
+    ...r.stages.map((s) => `${s.stage}: ${s.summary} (${s.seconds.toFixed(1)} s)`),
+    '',
+    table(
+      ['model', 'params', 'nonzero', 'MACs', 'file', 'deploy', 'peak act.'],
+      [row('input', r.before), ...r.stages.map((s) => row(`after ${s.stage}`, s.after))],
+    ),
+  ].join('\n');
+}

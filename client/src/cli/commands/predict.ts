@@ -1,0 +1,76 @@
+import { Command } from 'commander';
+import {
+  HOST_DEVICE_ID,
+  deviceGraphFor,
+  deviceReport,
+  measureOnHost,
+  readModel,
+  type DeviceReport,
+  type HostMeasurement,
+  type Latency,
+} from '@frontier/workers';
+import { devicesFromOption } from '../device-option.js';
+import { formatBytes, formatCount, table } from '../format.js';
+import { positiveInt, toJson, type CliIo } from '../io.js';
+import { readModelFile } from '../model-file.js';
+
+interface PredictOptions {
+  device: string;
+  measure: boolean;
+  runs?: number;
+  json?: boolean;
+}
+
+/** One device's answer: the report, the latency to use (measured on host), and the measurement. */
+interface DeviceResult extends DeviceReport {
+  /** The latency to quote: MEASURED on `host` (unless --no-measure), else PREDICTED; null when unsupported. */
+  readonly latencyMs: Latency | null;
+  readonly measured: HostMeasurement | null;
+}
+
+/** `frontier predict <model.onnx> --device ID`: latency with its source, peak RAM, storage, fits. */
+export function predictCommand(io: CliIo): Command {
+  return new Command('predict')
+    .description('predict a model on target devices: latency (MEASURED on host, PREDICTED elsewhere), peak RAM, flash/storage, and whether it fits')
+    .argument('<model>', 'path to an .onnx file')
+    .requiredOption('--device <id>', 'a device id from `frontier devices`, `all`, or a device spec .json file')
+    .option('--runs <n>', 'timed runs of the host measurement (default 50)', positiveInt('--runs'))
+    .option('--no-measure', 'do not measure on host; predict only')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (path: string, options: PredictOptions) => {
+      const devices = devicesFromOption(options.device);
+      const file = readModelFile(path);
+      const model = readModel(file.bytes);
+      const results: DeviceResult[] = [];
+      for (const device of devices) {
+        const graph = deviceGraphFor(model, device);
+        const report = deviceReport(graph, device);
+        const measured = device.id === HOST_DEVICE_ID && options.measure ? await measureOnHost(file.bytes, options.runs ? { runs: options.runs } : {}) : null;
+        const predicted: Latency | null = report.latency.supported ? { ms: report.latency.ms, source: 'PREDICTED' } : null;
+        results.push({ ...report, latencyMs: measured ? { ms: measured.ms, source: 'MEASURED' } : predicted, measured });
+      }
+      const summary = { path: file.path, sha256: file.sha256, macs: results[0]?.macs ?? 0, deployWeightBytes: results[0]?.memory.storageBytes ?? 0, results };
+      io.out(options.json ? toJson(summary) : render(summary));
+    });
+}
+
+function render(s: { path: string; macs: number; deployWeightBytes: number; results: readonly DeviceResult[] }): string {
+  const latency = (r: DeviceResult): string => {
+    if (!r.latency.supported) return 'unsupported';
+    const predicted = `${r.latency.ms.toFixed(3)} ms PREDICTED${r.latency.calibrated ? '' : ' (roofline bound)'}`;
+    return r.measured ? `${r.measured.ms.toFixed(3)} ms MEASURED; ${predicted}` : predicted;
+  };
+  const rows = s.results.map((r) => [
+    r.device.id,
+    latency(r),
+    formatBytes(r.memory.peakRamBytes),
+    formatBytes(r.memory.storageBytes),
+    r.fits ? 'yes' : 'no',
+    r.reasons.join('; '),
+  ]);
+  return [
+    `${s.path}: ${formatCount(s.macs)} MACs, ${formatBytes(s.deployWeightBytes)} of weights as deployed`,
+    '',
+    table(['device', 'latency', 'peak RAM', 'storage', 'fits', 'why'], rows),
+  ].join('\n');
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Optuna peer of Frontier's `samplers` benchmark (test/src/bench/samplers-optuna.ts runs it).
+
+Replays Optuna's NSGA-II and TPE samplers on a Frontier table (search/tables/*.json): the same
+space, the same objectives and constraints, one Optuna study per seed. Reads a job as JSON on stdin:
+
+    {"table": path, "objectives": [...], "constraints": {...}, "seeds": [...],
+     "samplers": ["nsga2", "tpe", "tpe-multivariate"], "maxTrials": n, "frontRows": [...]}
+
+and writes {"version": optuna version, "runs": {sampler: [{"seed": s, "rows": [...]}, ...]}} on
+stdout, where rows are the table rows each trial evaluated, in trial order (-1: a recipe the table
+lacks, reported to Optuna as a failed trial). Frontier computes the hypervolume traces from them
+with its own code, so both sides are measured by one yardstick. A run stops after `maxTrials` trials
+or once it has visited every row of the true front (`frontRows`).
+
+The space is read from the table's Frontier space spec: an optional technique becomes a
+categorical on/off parameter, its parameters are suggested only when it is on (Optuna's
+define-by-run conditional spaces); value lists become categoricals, ranges suggest_float /
+suggest_int with their step and log scale. Defaults for parameters a space leaves out are copied
+from search/src/space/param-domains.ts. Python is a peer only, never a dependency of Frontier.
+"""
+import json
+import math
+import sys
+import time
+import warnings
+
+import optuna
+
+TECHNIQUES = ["lowRank", "prune", "distill", "quant"]
+PARAMS = {
+    "lowRank": ["rankRatio"],
+    "prune": ["ratio", "structure", "scope", "criterion"],
+    "distill": ["temperature", "alpha", "epochs", "layers"],
+    "quant": ["weightBits", "activationBits", "granularity", "symmetric"],
+}
+# search/src/space/param-domains.ts: values used when a space leaves a parameter out.
+DEFAULTS = {
+    "prune": {"structure": "unstructured"},
+    "distill": {"temperature": 4, "alpha": 0.5, "epochs": 1, "layers": "all"},
+    "quant": {"activationBits": 8, "granularity": "per-channel", "symmetric": True},
+}
+INTEGER_PARAMS = {("distill", "layers"), ("quant", "weightBits")}
+# Constraint name -> (metric, side), as in search/src/objectives/objectives.ts.
+CONSTRAINTS = {
+    "maxLatencyMs": ("latencyMs", "max"),
+    "maxRamBytes": ("peakRamBytes", "max"),
+    "maxFlashBytes": ("deployBytes", "max"),
+    "minAccuracy": ("accuracy", "min"),
+}
+
+
+def canonical(value):
+    """Numbers as Frontier's canonical recipes hold them: 4 significant digits, integral floats as ints."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        rounded = float(f"{value:.4g}")
+        return int(rounded) if rounded.is_integer() else rounded
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    return value
+
+
+def recipe_key(recipe):
+    recipe = {t: dict(fields) for t, fields in recipe.items()}
+    prune = recipe.get("prune")
+    if prune is not None:
+        # Frontier drops defaults and fields meaningless for the structure.
+        if prune.get("structure") != "unstructured" or prune.get("scope") == "global":
+            prune.pop("scope", None)
+        if prune.get("structure") != "channel" or prune.get("criterion") == "l1":
+            prune.pop("criterion", None)
+    return json.dumps(canonical(recipe), sort_keys=True)
+
+
+def suggest(trial, space):
+    recipe = {}
+    for technique in TECHNIQUES:
+        spec = space.get(technique)
+        if spec is None:
+            continue
+        if spec.get("optional", True) and not trial.suggest_categorical(technique, [False, True]):
+            continue
+        fields = {}
+        for param in PARAMS[technique]:
+            p = spec.get(param, DEFAULTS.get(technique, {}).get(param))
+            if p is None:
+                continue
+            name = f"{technique}.{param}"
+            if isinstance(p, dict) and "values" in p:
+                values = p["values"]
+                value = values[0] if len(values) == 1 else trial.suggest_categorical(name, values)
+            elif isinstance(p, dict):
+                low, high, step, log = p["low"], p["high"], p.get("step"), p.get("log", False)
+                if low == high:
+                    value = low
+                elif (technique, param) in INTEGER_PARAMS:
+                    value = trial.suggest_int(name, low, high, step=step or 1, log=log)
+                else:
+                    value = trial.suggest_float(name, low, high, step=step, log=log)
+            else:
+                value = p
+            fields[param] = value
+        recipe[technique] = fields
+    return recipe
+
+
+def make_sampler(name, seed, constraints_func):
+    if name == "nsga2":
+        return optuna.samplers.NSGAIISampler(seed=seed, constraints_func=constraints_func)
+    if name == "tpe":
+        return optuna.samplers.TPESampler(seed=seed, constraints_func=constraints_func)
+    if name == "tpe-multivariate":
+        return optuna.samplers.TPESampler(seed=seed, constraints_func=constraints_func, multivariate=True, group=True)
+    raise ValueError(f"unknown sampler {name!r}")
+
+
+def run_study(job, table, index, sampler_name, seed):
+    objectives = job["objectives"]
+    limits = [(CONSTRAINTS[name], limit) for name, limit in job["constraints"].items()]
+    front = set(job["frontRows"])
+    visited = []
+
+    def objective(trial):
+        row = index.get(recipe_key(suggest(trial, table["space"])))
+        visited.append(-1 if row is None else row)
+        if row is None:
+            return tuple(math.nan for _ in objectives)  # Optuna records a failed trial
+        metrics = table["rows"][row]["metrics"]
+        # Relative violations, as Frontier's: <= 0 is feasible.
+        trial.set_user_attr("constraints", [
+            (metrics[metric] - limit) / limit if side == "max" else (limit - metrics[metric]) / limit
+            for (metric, side), limit in limits
+        ])
+        return tuple(metrics[o] for o in objectives)
+
+    def constraints_func(trial):
+        return trial.user_attrs.get("constraints", [1.0] * len(limits))
+
+    def stop_when_front_found(study, _trial):
+        if front.issubset(visited):
+            study.stop()
+
+    directions = ["maximize" if o == "accuracy" else "minimize" for o in objectives]
+    study = optuna.create_study(directions=directions, sampler=make_sampler(sampler_name, seed, constraints_func))
+    study.optimize(objective, n_trials=job["maxTrials"], callbacks=[stop_when_front_found])
+    return visited
+
+
+def main():
+    job = json.load(sys.stdin)
+    with open(job["table"], encoding="utf-8") as f:
+        table = json.load(f)
+    index = {recipe_key(row["recipe"]): i for i, row in enumerate(table["rows"])}
+    if len(index) != len(table["rows"]):
+        raise SystemExit("table rows collide under Python's canonical keys")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.simplefilter("ignore")  # ExperimentalWarning for multivariate/group/constraints
+    runs = {}
+    for name in job["samplers"]:
+        started = time.perf_counter()
+        runs[name] = [{"seed": s, "rows": run_study(job, table, index, name, s)} for s in job["seeds"]]
+        print(f"optuna {name}: {len(job['seeds'])} seeds in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    json.dump({"version": optuna.__version__, "runs": runs}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+// `samplers`: how many evaluations each sampler needs to find the true Pareto front of a tabular
+// benchmark (median and IQR over seeds), how long one ask takes at 100 and 1000 trials, and — when
+// Debian's python3-optuna is installed — Optuna's NSGA-II and TPE replayed on the same table in the
+// same run (test/bench-py/optuna_table.py).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  costMetrics,
+  createSampler,
+  defineSpace,
+  evaluationsToReach,
+  expectedAccuracy,
+  parseTable,
+  replay,
+  seededRng,
+  trueFront,
+  type BenchmarkProblem,
+  type Recipe,
+  type SamplerConfig,
+  type TabularBenchmark,
+  type Trial,
+  type TrueFront,
+} from '@frontier/search';
+import { optunaPeer, type PeerRun } from './samplers-optuna.js';
+import { median, quantile, type BenchRecord, type BenchSection } from './record.js';
+
+const SEEDS = 20;
+const TARGETS = [0.9, 0.95, 0.99] as const;
+/** The run a user of the DESIGN example asks for: most accurate, fastest, smallest, under 20 ms with ≥ 80 % accuracy. */
+const PROBLEM: BenchmarkProblem = { objectives: ['accuracy', 'latencyMs', 'deployBytes'], constraints: { minAccuracy: 0.8, maxLatencyMs: 20 } };
+const FRONTIER_SAMPLERS: readonly SamplerConfig[] = [{ kind: 'random' }, { kind: 'grid' }, { kind: 'nsga2' }, { kind: 'tpe' }];
+/** Another table in the same format (e.g. from zoo evaluations) can be benchmarked with FRONTIER_SAMPLER_TABLE=path. */
+const TABLE_PATH = process.env['FRONTIER_SAMPLER_TABLE'] ?? fileURLToPath(new URL('../../../search/tables/synthetic-fashion-cnn.json', import.meta.url));
+
+/**
+ * A large finite space over every recipe axis (≈ 4.7 M recipes), for timing asks: the synthetic
+ * model evaluates any recipe, so histories of 1000 trials are cheap to make.
+ */
+const TIMING_SPACE = defineSpace({
+  lowRank: { rankRatio: { low: 0.1, high: 1, step: 0.05 } },
+  prune: { ratio: { low: 0.1, high: 0.9, step: 0.05 }, structure: { values: ['unstructured', 'channel'] } },
+  distill: { temperature: { values: [1, 2, 4, 8] }, alpha: { low: 0.1, high: 0.9, step: 0.2 }, epochs: { values: [1, 2, 3, 5] } },
+  quant: { weightBits: { low: 2, high: 8 }, activationBits: { values: [8, 32] }, granularity: { values: ['per-tensor', 'per-channel'] } },
+});
+
+/** Evaluations to each target per seed; Infinity where a run never reached it. */
+type Counts = Record<(typeof TARGETS)[number], number[]>;
+
+function countsOf(runs: readonly (readonly number[])[]): Counts {
+  const counts = { 0.9: [], 0.95: [], 0.99: [] } as Counts;
+  for (const fractions of runs) for (const t of TARGETS) counts[t].push(evaluationsToReach(fractions, t) ?? Infinity);
+  return counts;
+}
+
+function replaySeeds(table: TabularBenchmark, truth: TrueFront, config: SamplerConfig, batchSize = 1): Counts {
+  const runs = Array.from({ length: SEEDS }, (_, seed) => {
+    const sampler = createSampler(config, { ...PROBLEM, space: table.space, rng: seededRng(seed + 1) });
+    return replay({ table, problem: PROBLEM, truth, sampler, stopAt: 0.99, batchSize }).fractions;
+  });
+  return countsOf(runs);
+}
+
+/** Median and IQR, with runs that never reached the target counted as `cap` + 1 (and said so). */
+function summary(values: readonly number[], cap: number): { median: number; note: string } {
+  const missed = values.filter((v) => !Number.isFinite(v)).length;
+  const capped = values.map((v) => (Number.isFinite(v) ? v : cap + 1));
+  const iqr = `IQR ${quantile(capped, 0.25).toFixed(0)}–${quantile(capped, 0.75).toFixed(0)}`;
+  return { median: median(capped), note: `${iqr}, ${values.length} seeds${missed ? `; ${missed} never reached it in ${cap} (counted as ${cap + 1})` : ''}` };
+}
+
+function countRecords(name: string, counts: Counts, cap: number, against?: { name: string; counts: Counts; meaning: string }): BenchRecord[] {
+  return TARGETS.map((t) => {
+    const pct = Math.round(t * 100);
+    const s = summary(counts[t], cap);
+    const peer = against ? summary(against.counts[t], cap) : undefined;
+    return {
+      name: `samplers.${name}.evals_to_${pct}pct`,
+      value: s.median,
+      unit: 'evaluations',
+      ...(peer ? { against: { name: against!.name, value: peer.median, unit: 'evaluations' }, ratio: peer.median / s.median, ratioMeaning: against!.meaning } : {}),
+      note: s.note,
+    };
+  });
+}
+
+/** Median ask time around `trials` trials of a sampler's own run on the timing space. */
+function askTimes(config: SamplerConfig, at: readonly number[]): number[] {
+  const sampler = createSampler(config, { ...PROBLEM, space: TIMING_SPACE, rng: seededRng(7) });
+  const trials: Trial[] = [];
+  const last = Math.max(...at) + 10;
+  const times = new Map<number, number[]>(at.map((n) => [n, []]));
+  for (let i = 0; i < last; i++) {
+    const started = performance.now();
+    const recipe: Recipe = sampler.ask({ trials, pending: [] });
+    const ms = performance.now() - started;
+    for (const n of at) if (i >= n && i < n + 10) times.get(n)!.push(ms);
+    const trial: Trial = { recipe, status: 'done', metrics: { accuracy: expectedAccuracy(recipe), ...costMetrics(recipe) } };
+    trials.push(trial);
+    sampler.tell(trial);
+  }
+  return at.map((n) => median(times.get(n)!));
+}
+
+function peerRecords(peer: PeerRun, frontier: ReadonlyMap<string, Counts>, cap: number): BenchRecord[] {
+  if (peer.skipped) return [{ name: 'samplers.optuna', value: 0, unit: 'runs', note: `skipped: ${peer.skipped}` }];
+  const records: BenchRecord[] = [];
+  for (const run of peer.samplers) {
+    const ours = run.name.includes('nsga2') ? 'nsga2' : 'tpe';
+    const counts = countsOf(run.fractions);
+    const dup = median(run.duplicates);
+    records.push(
+      ...countRecords(`optuna-${run.name}`, counts, cap, { name: `frontier ${ours}`, counts: frontier.get(ours)!, meaning: 'frontier / optuna (< 1: Frontier needs fewer)' }).map((r) => ({
+        ...r,
+        note: `${r.note}; distinct recipes counted, median ${dup} repeated proposals per run not counted; ${peer.version}`,
+      })),
+    );
+  }
+  return records;
+}
+
+async function run(): Promise<BenchRecord[]> {
+  const table = parseTable(JSON.parse(readFileSync(TABLE_PATH, 'utf8')));
+  const truth = trueFront(table, PROBLEM);
+  const cap = table.space.size;
+  const setup = `${table.file.name}: ${cap} recipes, ${truth.feasible} feasible, true front ${truth.size}`;
+  const records: BenchRecord[] = [];
+  const frontier = new Map<string, Counts>();
+  for (const config of FRONTIER_SAMPLERS) frontier.set(config.kind, replaySeeds(table, truth, config));
+  const random = frontier.get('random')!;
+  for (const config of FRONTIER_SAMPLERS) {
+    const against = config.kind === 'random' ? undefined : { name: 'random', counts: random, meaning: 'random / this (> 1: fewer than random)' };
+    records.push(...countRecords(config.kind, frontier.get(config.kind)!, cap, against));
+  }
+  records[0] = { ...records[0]!, note: `${records[0]!.note}; ${setup}; objectives ${PROBLEM.objectives.join(', ')}; constraints ${JSON.stringify(PROBLEM.constraints)}` };
+  const batched = replaySeeds(table, truth, { kind: 'tpe' }, 4);
+  records.push({ ...countRecords('tpe.batch4', batched, cap, { name: 'tpe sequential', counts: frontier.get('tpe')!, meaning: 'sequential / batched' })[1]!, note: `4 recipes in flight (constant liar); ${summary(batched[0.95], cap).note}` });
+
+  const peer = optunaPeer({ tablePath: TABLE_PATH, table, problem: PROBLEM, truth, seeds: SEEDS, maxTrials: cap });
+  records.push(...peerRecords(peer, frontier, cap));
+
+  for (const config of FRONTIER_SAMPLERS) {
+    const [at100, at1000] = askTimes(config, [100, 1000]);
+    records.push(
+      { name: `samplers.${config.kind}.ask_ms_at_100`, value: at100!, unit: 'ms', note: `median of 10 asks, ${TIMING_SPACE.dimension} genes, ${TIMING_SPACE.size.toExponential(2)} recipes` },
+      { name: `samplers.${config.kind}.ask_ms_at_1000`, value: at1000!, unit: 'ms' },
+    );
+  }
+  return records;
+}
+
+export const samplersSection: BenchSection = {
+  name: 'samplers',
+  description: 'evaluations to reach 90/95/99 % of a tabular benchmark\'s true-front hypervolume, per sampler; ask time',
+  run,
+};

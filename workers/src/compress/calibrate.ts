@@ -1,0 +1,79 @@
+import * as ort from 'onnxruntime-node';
+import { fillBatch, type Dataset } from '../data/dataset.js';
+import { WorkersError } from '../errors.js';
+import { DataType, realInputs, type Model } from '../onnx/model.js';
+import { writeModel } from '../onnx/write-model.js';
+
+/** Observed range of one activation. */
+export interface ValueRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface CalibrateOptions {
+  /** Float32 activations to observe. */
+  readonly values: readonly string[];
+  /** Calibration images (a subset of the `fit` split: never `val` or `test`). */
+  readonly data: Dataset;
+  /** Images used, spread evenly over `data` (every ⌊count/n⌋-th one). Default 1000 (all if fewer). */
+  readonly count?: number;
+  /** Images per onnxruntime run. Default 100. */
+  readonly batchSize?: number;
+}
+
+/** Images calibration uses by default. */
+export const DEFAULT_CALIBRATION_COUNT = 1000;
+
+/**
+ * Min/max calibration (the default of onnxruntime's static quantizer): runs the model in
+ * onnxruntime-node on calibration images with the observed activations added as outputs and
+ * records each one's minimum and maximum. Min/max keeps every observed value representable; it is
+ * the right choice for small CNNs with bounded post-ReLU ranges, where percentile clipping buys
+ * little and can clip informative maxima.
+ */
+export async function calibrateRanges(model: Model, options: CalibrateOptions): Promise<Map<string, ValueRange>> {
+  const { data } = options;
+  const input = realInputs(model.graph)[0];
+  if (!input) throw new WorkersError('BAD_MODEL', 'the model has no graph input to calibrate with');
+  const expected = input.shape?.slice(1).join(',');
+  if (expected !== data.shape.join(',')) {
+    throw new WorkersError('BAD_DATASET', `calibration images are [${data.shape.join(', ')}] but the model input is [${input.shape?.join(', ')}]`);
+  }
+  const count = Math.min(options.count ?? DEFAULT_CALIBRATION_COUNT, data.count);
+  if (count < 1) throw new WorkersError('BAD_DATASET', `calibration needs at least one image, ${data.name} has ${data.count}`);
+  const stride = Math.floor(data.count / count);
+  const indices = Int32Array.from({ length: count }, (_, i) => i * stride);
+  // Graph inputs are observed from the feeds; every other value becomes an extra output.
+  const observed = options.values.filter((v) => v !== input.name);
+  const known = new Set(model.graph.outputs.map((o) => o.name));
+  const extra = observed.filter((v) => !known.has(v)).map((name) => ({ name, elemType: DataType.FLOAT, shape: null }));
+  const probe: Model = { ...model, graph: { ...model.graph, outputs: [...model.graph.outputs, ...extra] } };
+  const session = await ort.InferenceSession.create(writeModel(probe), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'basic',
+  });
+  const ranges = new Map(options.values.map((v) => [v, { min: Infinity, max: -Infinity }]));
+  try {
+    const batchSize = options.batchSize ?? 100;
+    const buffer = new Float32Array(batchSize * data.shape[0] * data.shape[1] * data.shape[2]);
+    for (let start = 0; start < count; start += batchSize) {
+      const batch = indices.subarray(start, Math.min(count, start + batchSize));
+      const pixels = fillBatch(data, batch, buffer);
+      const feeds = { [input.name]: new ort.Tensor('float32', pixels, [batch.length, ...data.shape]) };
+      const result = await session.run(feeds, observed.length > 0 ? observed : [...session.outputNames]);
+      for (const [name, range] of ranges) {
+        const values = name === input.name ? pixels : (result[name]!.data as Float32Array);
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!;
+          if (v < range.min) range.min = v;
+          if (v > range.max) range.max = v;
+        }
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return ranges;
+}

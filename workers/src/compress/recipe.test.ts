@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseRecipe } from './recipe.js';
+
+const quant = { weightBits: 8, activationBits: 32, granularity: 'per-channel', symmetric: true };
+
+describe('parseRecipe', () => {
+  it('accepts every technique and fills defaults', () => {
+    const r = parseRecipe({
+      lowRank: { rankRatio: 1 },
+      prune: { ratio: 0, structure: 'unstructured' },
+      distill: { temperature: 4, alpha: 0.5, epochs: 0.5, layers: 2 },
+      quant,
+    });
+    assert.deepEqual(r.prune, { ratio: 0, structure: 'unstructured', scope: 'global', criterion: 'l1' });
+    assert.deepEqual(parseRecipe({}), {});
+  });
+
+  const bad: [string, unknown, string][] = [
+    ['rankRatio 0', { lowRank: { rankRatio: 0 } }, 'lowRank.rankRatio must be in (0, 1], got 0'],
+    ['rankRatio 1.5', { lowRank: { rankRatio: 1.5 } }, 'lowRank.rankRatio must be in (0, 1], got 1.5'],
+    ['ratio 1', { prune: { ratio: 1, structure: 'channel' } }, 'prune.ratio must be in [0, 1), got 1'],
+    ['a string ratio', { prune: { ratio: '0.5', structure: 'channel' } }, 'prune.ratio must be a finite number, got "0.5"'],
+    ['an unknown structure', { prune: { ratio: 0.5, structure: 'block' } }, 'prune.structure must be one of "unstructured", "channel", got "block"'],
+    ['bits 0', { quant: { ...quant, weightBits: 0 } }, 'quant.weightBits must be an integer 1–8, 16 or 32, got 0'],
+    ['bits 12', { quant: { ...quant, weightBits: 12 } }, 'quant.weightBits must be an integer 1–8, 16 or 32, got 12'],
+    ['16-bit weights with int8 activations', { quant: { ...quant, weightBits: 16, activationBits: 8 } }, 'quant.weightBits must be ≤ 8 when quant.activationBits is 8, got 16'],
+    ['activationBits 4', { quant: { ...quant, activationBits: 4 } }, 'quant.activationBits must be one of 8, 32, got 4'],
+    ['a missing symmetric', { quant: { weightBits: 8, activationBits: 32, granularity: 'per-channel' } }, 'quant.symmetric must be true or false, got undefined'],
+    ['an unknown technique', { prun: { ratio: 0.5 } }, 'unknown recipe field prun (allowed: lowRank, prune, distill, quant)'],
+    ['an unknown field', { lowRank: { rankRatio: 0.5, rank: 3 } }, 'unknown recipe field lowRank.rank (allowed in lowRank: rankRatio)'],
+    ['temperature 0', { distill: { temperature: 0, alpha: 0.5, epochs: 1, layers: 'all' } }, 'distill.temperature must be > 0, got 0'],
+    ['layers 0', { distill: { temperature: 2, alpha: 0.5, epochs: 1, layers: 0 } }, 'distill.layers must be "all" or an integer ≥ 1, got 0'],
+    ['a non-object', [1], 'recipe must be an object, got [1]'],
+  ];
+  for (const [what, recipe, message] of bad) {
+    it(`rejects ${what}, naming the field and value`, () => {
+      assert.throws(() => parseRecipe(recipe), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'BAD_RECIPE');
+        assert.equal(err.message, message);
+        return true;
+      });
+    });
+  }
+});
