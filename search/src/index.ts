@@ -107,3 +107,8 @@ export { RunEvents, type RunEvent, type RunListener } from './engine/events.js';
 export { screenViolations, type DeviceLimits, type ScreenOptions } from './engine/screen.js';
 export { FRONT_OBJECTIVES, nonDominated, offerToFront, type FrontChange } from './engine/update-front.js';
 export { candidateTrial, estimateMetrics, trialMetrics } from './engine/trial-metrics.js';
+export { LocalDispatcher, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
+export { InfeasibleRecipe } from './engine/screen.js';
+export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, type SearchDataset, type SearchServiceOptions } from './engine/search-service.js';
+export { DEFAULT_SPACE } from './space/default-space.js';
+export { frontOf, meetingConstraints } from './engine/run-front.js';

@@ -5,13 +5,16 @@ Replays Optuna's NSGA-II and TPE samplers on a Frontier table (search/tables/*.j
 space, the same objectives and constraints, one Optuna study per seed. Reads a job as JSON on stdin:
 
     {"table": path, "objectives": [...], "constraints": {...}, "seeds": [...],
-     "samplers": ["nsga2", "tpe", "tpe-multivariate"], "maxTrials": n, "frontRows": [...]}
+     "samplers": ["nsga2", "tpe", "tpe-multivariate"], "maxTrials": n,
+     "stop": {"ideal": [...], "nadir": [...], "reference": 1.1, "hypervolume": h, "fraction": 0.95}}
 
 and writes {"version": optuna version, "runs": {sampler: [{"seed": s, "rows": [...]}, ...]}} on
 stdout, where rows are the table rows each trial evaluated, in trial order (-1: a recipe the table
 lacks, reported to Optuna as a failed trial). Frontier computes the hypervolume traces from them
 with its own code, so both sides are measured by one yardstick. A run stops after `maxTrials` trials
-or once it has visited every row of the true front (`frontRows`).
+or once the feasible recipes it found hold `stop.fraction` of the true front's hypervolume, in the
+units Frontier scales them to (objectives minimised, ideal -> 0, nadir -> 1); the hypervolume here
+is Optuna's own WFG, used only to stop early.
 
 The space is read from the table's Frontier space spec: an optional technique becomes a
 categorical on/off parameter, its parameters are suggested only when it is on (Optuna's
@@ -25,7 +28,9 @@ import sys
 import time
 import warnings
 
+import numpy as np
 import optuna
+from optuna._hypervolume import WFG
 
 TECHNIQUES = ["lowRank", "prune", "distill", "quant"]
 PARAMS = {
@@ -116,10 +121,34 @@ def make_sampler(name, seed, constraints_func):
     raise ValueError(f"unknown sampler {name!r}")
 
 
+class FoundFraction:
+    """The share of the true front's hypervolume that the feasible rows found so far hold."""
+
+    def __init__(self, objectives, stop):
+        self.objectives = objectives
+        self.ideal = np.array(stop["ideal"], dtype=float)
+        self.span = np.array(stop["nadir"], dtype=float) - self.ideal
+        self.span[self.span <= 0] = math.inf  # a constant objective scales to 0
+        self.reference = np.full(len(objectives), stop["reference"], dtype=float)
+        self.total = stop["hypervolume"]
+        self.front = np.empty((0, len(objectives)))
+        self.fraction = 0.0
+
+    def add(self, metrics):
+        v = np.array([-metrics[o] if o == "accuracy" else metrics[o] for o in self.objectives], dtype=float)
+        p = (v - self.ideal) / self.span
+        if np.any(np.all(self.front <= p, axis=1)):
+            return self.fraction
+        self.front = np.vstack([self.front[~np.all(p <= self.front, axis=1)], p])
+        inside = self.front[np.all(self.front < self.reference, axis=1)]
+        self.fraction = WFG().compute(inside, self.reference) / self.total if len(inside) else 0.0
+        return self.fraction
+
+
 def run_study(job, table, index, sampler_name, seed):
     objectives = job["objectives"]
     limits = [(CONSTRAINTS[name], limit) for name, limit in job["constraints"].items()]
-    front = set(job["frontRows"])
+    found = FoundFraction(objectives, job["stop"])
     visited = []
 
     def objective(trial):
@@ -129,22 +158,25 @@ def run_study(job, table, index, sampler_name, seed):
             return tuple(math.nan for _ in objectives)  # Optuna records a failed trial
         metrics = table["rows"][row]["metrics"]
         # Relative violations, as Frontier's: <= 0 is feasible.
-        trial.set_user_attr("constraints", [
+        violations = [
             (metrics[metric] - limit) / limit if side == "max" else (limit - metrics[metric]) / limit
             for (metric, side), limit in limits
-        ])
+        ]
+        trial.set_user_attr("constraints", violations)
+        if all(v <= 0 for v in violations):
+            found.add(metrics)
         return tuple(metrics[o] for o in objectives)
 
     def constraints_func(trial):
         return trial.user_attrs.get("constraints", [1.0] * len(limits))
 
-    def stop_when_front_found(study, _trial):
-        if front.issubset(visited):
+    def stop_when_found(study, _trial):
+        if found.fraction >= job["stop"]["fraction"] + 1e-9:
             study.stop()
 
     directions = ["maximize" if o == "accuracy" else "minimize" for o in objectives]
     study = optuna.create_study(directions=directions, sampler=make_sampler(sampler_name, seed, constraints_func))
-    study.optimize(objective, n_trials=job["maxTrials"], callbacks=[stop_when_front_found])
+    study.optimize(objective, n_trials=job["maxTrials"], callbacks=[stop_when_found])
     return visited
 
 

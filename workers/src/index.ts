@@ -153,6 +153,7 @@ export {
   type CompressData,
   type CompressReport,
   type CompressResult,
+  type StageDetails,
   type StageReport,
 } from './compress/compress.js';
 export { modelFigures, type ModelFigures } from './compress/model-figures.js';
@@ -201,3 +202,19 @@ export {
   type ScaleZeroPoint,
 } from './compress/math/quant-params.js';
 export { decodeWeights } from './compress/decode-weights.js';
+
+// --- worker pool ---
+export { WorkerPool, TaskFailure, type TaskFailureKind, type WorkerPoolOptions, type RunTaskOptions } from './pool/worker-pool.js';
+export { candidateWorkerUrl } from './pool/candidate-worker-url.js';
+export { EvaluationCache, evaluateCandidate, evaluateTestSplit } from './pool/evaluate-candidate.js';
+export type {
+  CandidateFigures,
+  CandidateOutput,
+  CandidateTask,
+  EvaluateOutput,
+  EvaluateTask,
+  PoolDataset,
+  TestOutput,
+  TestTask,
+} from './pool/candidate-task.js';
+export { estimateRecipe, type RecipeEstimate } from './compress/estimate-recipe.js';

@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Candidate, CandidateEstimates, Model, Run } from '../store/types.js';
 import { DispatchFailure, type Dispatcher } from './dispatcher.js';
 import { RunEvents } from './events.js';
-import { screenViolations, type DeviceLimits } from './screen.js';
+import { InfeasibleRecipe, screenViolations, type DeviceLimits } from './screen.js';
 import { candidateTrial } from './trial-metrics.js';
 import { offerToFront } from './update-front.js';
 
@@ -20,7 +20,7 @@ export interface RunEngineOptions {
   readonly runId: string;
   readonly dispatcher: Dispatcher;
   /** Analytic estimates of a recipe's compressed model on the run's device, computed without compressing. */
-  readonly estimate: (recipe: Recipe) => CandidateEstimates;
+  readonly estimate: (recipe: Recipe) => CandidateEstimates | Promise<CandidateEstimates>;
   readonly device: DeviceLimits;
   /** See `ScreenOptions.latencySlack`. Default 0. */
   readonly latencySlack?: number;
@@ -142,15 +142,19 @@ class RunEngine {
     }
     const store = this.o.store;
     const key = recipeKey(recipe);
-    let estimates: CandidateEstimates;
+    let estimates: CandidateEstimates = {};
+    let violations: string[];
     try {
-      estimates = this.o.estimate(recipe);
+      estimates = await this.o.estimate(recipe);
+      violations = screenViolations(estimates, { constraints: this.constraints, device: this.o.device, latencySlack: this.o.latencySlack ?? 0 });
     } catch (err) {
-      const c = await store.insertCandidate({ runId: this.runRecord.id, recipe, recipeKey: key });
-      this.settle(await store.transitionCandidate({ id: c.id, from: 'PENDING', to: 'FAILED', reason: `pre-screen: ${(err as Error).message}` }));
-      return undefined;
+      if (!(err instanceof InfeasibleRecipe)) {
+        const c = await store.insertCandidate({ runId: this.runRecord.id, recipe, recipeKey: key });
+        this.settle(await store.transitionCandidate({ id: c.id, from: 'PENDING', to: 'FAILED', reason: `pre-screen: ${(err as Error).message}` }));
+        return undefined;
+      }
+      violations = [err.message];
     }
-    const violations = screenViolations(estimates, { constraints: this.constraints, device: this.o.device, latencySlack: this.o.latencySlack ?? 0 });
     if (violations.length > 0) {
       this.infeasibleStreak++;
       this.lastViolation = violations.join('; ');

@@ -41,3 +41,11 @@ export function screenViolations(e: CandidateEstimates, o: ScreenOptions): strin
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }
+
+/** Thrown by an estimator when a recipe cannot work on the device at all (a precision it lacks). */
+export class InfeasibleRecipe extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InfeasibleRecipe';
+  }
+}

@@ -25,6 +25,16 @@ export interface LowRankResult {
   readonly skipped: readonly { readonly node: string; readonly reason: string }[];
 }
 
+export interface LowRankOptions {
+  readonly rankRatio: number;
+  /**
+   * 'svd' (default): the truncated SVD factors. 'structure': factors of the right shapes filled
+   * with a fixed pattern of the weight's RMS magnitude, without computing the SVD — for estimating
+   * sizes, MACs, memory and latency of a recipe before compressing (the outputs are meaningless).
+   */
+  readonly factors?: 'svd' | 'structure';
+}
+
 /** The rank kept for a layer: r = ceil(rankRatio · min(out, in)). */
 export function keptRank(rankRatio: number, out: number, inputs: number): number {
   return Math.max(1, Math.ceil(rankRatio * Math.min(out, inputs)));
@@ -40,7 +50,7 @@ export function keptRank(rankRatio: number, out: number, inputs: number): number
  * factorized only where r·(out + in) < out·in, i.e. where it saves parameters; grouped convs and
  * weights shared between nodes are left alone.
  */
-export function lowRankSvd(model: Model, options: { readonly rankRatio: number }): LowRankResult {
+export function lowRankSvd(model: Model, options: LowRankOptions): LowRankResult {
   const { rankRatio } = options;
   if (!(rankRatio > 0 && rankRatio <= 1)) {
     throw new WorkersError('BAD_RECIPE', `lowRank.rankRatio must be in (0, 1], got ${rankRatio}`, { field: 'lowRank.rankRatio', value: rankRatio });
@@ -67,7 +77,7 @@ export function lowRankSvd(model: Model, options: { readonly rankRatio: number }
       skipped.push({ node: name, reason: `rank ${rank} of ${Math.min(rows, cols)} saves no parameters` });
       continue;
     }
-    const svd = truncatedSvd(layer.weight.data, { rows, cols, rank });
+    const svd = options.factors === 'structure' ? placeholderFactors(layer.weight.data, { rows, cols, rank }) : truncatedSvd(layer.weight.data, { rows, cols, rank });
     const norm = Math.hypot(...svd.singularValues);
     const rewrite = factorLayer(layer, { left: svd.left, right: svd.right, rank, namer });
     replaced.set(layer.node, rewrite.nodes);
@@ -86,6 +96,19 @@ export function lowRankSvd(model: Model, options: { readonly rankRatio: number }
   const nodes = model.graph.nodes.flatMap((n) => replaced.get(n) ?? [n]);
   const graph = dropUnusedInitializers({ ...model.graph, nodes, initializers: [...model.graph.initializers, ...added] });
   return { model: withGraph(model, graph, { shapesChanged: true }), factorized, skipped };
+}
+
+/**
+ * Factors of the SVD's shapes (left rows×r, right r×cols) without the decomposition: a fixed,
+ * sign-alternating pattern at the weight's RMS magnitude, so zero counts and magnitudes stay
+ * plausible for a later pruning stage. Reconstruction error is not computed (reported as 0).
+ */
+function placeholderFactors(w: Float32Array, s: { rows: number; cols: number; rank: number }) {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum += w[i]! * w[i]!;
+  const rms = Math.sqrt(sum / Math.max(1, w.length)) || 1;
+  const fill = (n: number) => Float32Array.from({ length: n }, (_, i) => rms * (1 + (i % 7) / 7) * (i % 2 ? -1 : 1));
+  return { left: fill(s.rows * s.rank), right: fill(s.rank * s.cols), singularValues: [0], discardedNorm: 0 };
 }
 
 /** The weight as the matrix that is factorized: rows × cols, row-major, as stored. */

@@ -52,8 +52,9 @@ export async function quantizeStatic(model: Model, options: QuantizeStaticOption
   }
   const base = requireOpset(model, { opset: 13, irVersion: model.irVersion, purpose: 'static int8 quantization' });
   const folded = foldBatchNorm(base);
-  const remaining = new Set(folded.graph.nodes.map((n) => n.name));
-  const foldedBatchNorms = base.graph.nodes.filter((n) => n.opType === 'BatchNormalization' && !remaining.has(n.name)).map((n) => n.name);
+  // Nodes the fold leaves alone keep their identity.
+  const remaining = new Set(folded.graph.nodes);
+  const foldedBatchNorms = base.graph.nodes.filter((n) => n.opType === 'BatchNormalization' && !remaining.has(n)).map((n) => n.name);
   const plan = planQdq(folded);
   const calibrated = plan.values.filter((v) => !plan.sharedWith.has(v));
   const count = Math.min(options.calibrationCount ?? DEFAULT_CALIBRATION_COUNT, options.calibration.count);

@@ -6,6 +6,8 @@ import { devicesCommand } from './devices.js';
 import { predictCommand } from './predict.js';
 import { deviceCommand } from './device-calibrate.js';
 import { compressCommand } from './compress.js';
+import { searchCommand } from './search.js';
+import { frontCommand } from './front.js';
 
 /** Every `frontier` command, one factory per file. */
-export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand];
+export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand];

@@ -1,0 +1,56 @@
+import { Command } from 'commander';
+import { FRONT_OBJECTIVES, SEARCH_DATASETS, frontOf, openStore, parseConstraints, sha256Hex } from '@frontier/search';
+import { defaultDataDir } from '@frontier/workers';
+import { finiteNumber, toJson, type CliIo } from '../io.js';
+import { modelFromOption } from '../model-option.js';
+import { frontTable } from '../search-output.js';
+import { ExitWith, ExitCode } from '../exit-codes.js';
+
+interface FrontOptions {
+  model: string;
+  device: string;
+  dataset: string;
+  maxLatencyMs?: number;
+  maxRamKb?: number;
+  maxFlashKb?: number;
+  minAccuracy?: number;
+  dataDir?: string;
+  json?: boolean;
+}
+
+/** `frontier front`: the stored Pareto front of a model on a device, across every run. */
+export function frontCommand(io: CliIo): Command {
+  return new Command('front')
+    .description('show the Pareto front found so far for a model on a device (all runs together), optionally under limits')
+    .requiredOption('--model <file|zoo name>', 'the model searched (an .onnx file or a zoo name)')
+    .requiredOption('--device <id>', 'the device searched for')
+    .option('--dataset <name>', `dataset searched on (${SEARCH_DATASETS.join(', ')})`, 'fashion-mnist')
+    .option('--max-latency-ms <ms>', 'keep members at or under this latency', finiteNumber('--max-latency-ms'))
+    .option('--max-ram-kb <KiB>', 'keep members at or under this peak RAM', finiteNumber('--max-ram-kb'))
+    .option('--max-flash-kb <KiB>', 'keep members at or under this deploy size', finiteNumber('--max-flash-kb'))
+    .option('--min-accuracy <fraction>', 'keep members at or above this val accuracy', finiteNumber('--min-accuracy'))
+    .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (o: FrontOptions) => {
+      const file = modelFromOption(o.model);
+      const store = await openStore({ dataDir: o.dataDir ?? defaultDataDir() });
+      try {
+        const sha = sha256Hex(file.bytes);
+        const model = (await store.listModels()).find((m) => m.sha256 === sha);
+        if (!model) throw new ExitWith(ExitCode.ERROR, `frontier: ${o.model} has never been searched (no model with sha256 ${sha.slice(0, 12)}… in the store)`);
+        const stored = await store.getFront({ modelId: model.id, dataset: o.dataset, deviceId: o.device });
+        const members = await store.getCandidates(stored.memberIds);
+        const constraints = parseConstraints({
+          ...(o.maxLatencyMs !== undefined ? { maxLatencyMs: o.maxLatencyMs } : {}),
+          ...(o.maxRamKb !== undefined ? { maxRamBytes: Math.round(o.maxRamKb * 1024) } : {}),
+          ...(o.maxFlashKb !== undefined ? { maxFlashBytes: Math.round(o.maxFlashKb * 1024) } : {}),
+          ...(o.minAccuracy !== undefined ? { minAccuracy: o.minAccuracy } : {}),
+        });
+        const front = frontOf(members, FRONT_OBJECTIVES, constraints);
+        if (o.json) io.out(toJson({ model, deviceId: o.device, dataset: o.dataset, version: stored.version, objectives: FRONT_OBJECTIVES, front }));
+        else io.out(`${model.name} on ${o.device} (${o.dataset}): ${front.length} of ${members.length} front members${stored.updatedAt ? `, updated ${stored.updatedAt}` : ''}\n${frontTable(front)}`);
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,143 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { DEFAULT_SPACE, RunEvents, SAMPLER_KINDS, SearchService, frontOf, openStore, parseConstraints, parseObjectives, type Candidate, type Run, type Store } from '@frontier/search';
+import { defaultDataDir } from '@frontier/workers';
+import { devicesFromOption } from '../device-option.js';
+import { UsageError } from '../exit-codes.js';
+import { finiteNumber, positiveInt, toJson, type CliIo } from '../io.js';
+import { modelFromOption } from '../model-option.js';
+import { readJsonFile } from '../read-json-file.js';
+import { frontTable, progressReporter } from '../search-output.js';
+
+interface SearchOptions {
+  model?: string;
+  device?: string;
+  maxLatencyMs?: number;
+  maxRamKb?: number;
+  maxFlashKb?: number;
+  minAccuracy?: number;
+  objectives: string;
+  budget?: number;
+  seconds?: number;
+  sampler: string;
+  seed: number;
+  space?: string;
+  workers?: number;
+  resume?: string;
+  export?: string;
+  dataDir?: string;
+  json?: boolean;
+}
+
+/** `frontier search`: runs a search on the embedded store with a live progress bar, prints the front. */
+export function searchCommand(io: CliIo): Command {
+  return new Command('search')
+    .description('search compression recipes for a model on a device; prints the Pareto front it found')
+    .option('--model <file|zoo name>', 'an .onnx file, or a zoo model: fashion-cnn, fashion-mlp')
+    .option('--device <id|file.json>', 'target device (see `frontier devices`)')
+    .option('--max-latency-ms <ms>', 'latency limit', finiteNumber('--max-latency-ms'))
+    .option('--max-ram-kb <KiB>', 'peak RAM limit in KiB', finiteNumber('--max-ram-kb'))
+    .option('--max-flash-kb <KiB>', 'flash/storage limit in KiB', finiteNumber('--max-flash-kb'))
+    .option('--min-accuracy <fraction>', 'lowest val accuracy worth keeping, in (0, 1]', finiteNumber('--min-accuracy'))
+    .option('--objectives <list>', 'comma-separated: accuracy, latencyMs, peakRamBytes, deployBytes, modelBytes, params, macs', 'accuracy,latencyMs,deployBytes')
+    .option('--budget <n>', 'candidate evaluations (default 20 when --seconds is not given)', positiveInt('--budget'))
+    .option('--seconds <s>', 'time budget in seconds', positiveInt('--seconds'))
+    .addOption(new Option('--sampler <kind>', 'search algorithm').choices([...SAMPLER_KINDS]).default('tpe'))
+    .option('--seed <n>', 'seed of the sampler and of fine-tuning', (v) => positiveIntOrZero('--seed', v), 0)
+    .option('--space <file.json>', 'search space (default: every technique over its useful range)')
+    .option('--workers <n>', 'evaluation threads (default: the machine\'s cores)', positiveInt('--workers'))
+    .option('--resume <runId>', 'resume an interrupted run instead of starting one')
+    .option('--export <dir>', 'write the front\'s models into this folder as .onnx files')
+    .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (o: SearchOptions) => {
+      const dataDir = o.dataDir ?? defaultDataDir();
+      const store = await openStore({ dataDir });
+      try {
+        const service = new SearchService({ store, dataDir, ...(o.workers ? { threads: o.workers } : {}) });
+        const run = o.resume ? await store.getRun(o.resume) : await createRun(service, o);
+        io.err(`run ${run.id}: ${o.resume ? 'resuming' : 'starting'} on device ${run.deviceId} (data in ${dataDir})`);
+        if (o.resume) await store.requeueInterrupted({ maxAttempts: 3 });
+        const events = new RunEvents((err) => io.err(`progress display failed: ${String(err)}`));
+        const progress = progressReporter(io, run.budget.evaluations);
+        events.subscribe(progress.listener);
+        const controller = new AbortController();
+        const onSignal = () => controller.abort();
+        process.once('SIGINT', onSignal);
+        let final: Run;
+        try {
+          final = await service.start(run.id, { events, signal: controller.signal });
+        } finally {
+          progress.stop();
+          process.off('SIGINT', onSignal);
+        }
+        await report(io, store, final, o);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+function positiveIntOrZero(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`${option} must be an integer ≥ 0, got "${value}"`);
+  return n;
+}
+
+async function createRun(service: SearchService, o: SearchOptions): Promise<Run> {
+  if (!o.model) throw new UsageError('--model is required (or --resume <runId>)');
+  if (!o.device) throw new UsageError('--device is required (see `frontier devices`)');
+  const devices = devicesFromOption(o.device);
+  if (devices.length !== 1) throw new UsageError('--device names one device for a search, not "all"');
+  if (o.minAccuracy !== undefined && !(o.minAccuracy > 0 && o.minAccuracy <= 1)) {
+    throw new UsageError(`--min-accuracy must be a fraction in (0, 1], got ${o.minAccuracy}${o.minAccuracy > 1 && o.minAccuracy <= 100 ? ` (for ${o.minAccuracy}% write ${o.minAccuracy / 100})` : ''}`);
+  }
+  const constraints = parseConstraints({
+    ...(o.maxLatencyMs !== undefined ? { maxLatencyMs: o.maxLatencyMs } : {}),
+    ...(o.maxRamKb !== undefined ? { maxRamBytes: Math.round(o.maxRamKb * 1024) } : {}),
+    ...(o.maxFlashKb !== undefined ? { maxFlashBytes: Math.round(o.maxFlashKb * 1024) } : {}),
+    ...(o.minAccuracy !== undefined ? { minAccuracy: o.minAccuracy } : {}),
+  });
+  const objectives = parseObjectives(o.objectives.split(',').map((s) => s.trim()));
+  const file = modelFromOption(o.model);
+  const device = await service.registerDevice(devices[0]!);
+  const model = await service.registerModel({ name: file.name, bytes: file.bytes });
+  return service.createRun({
+    modelId: model.id,
+    deviceId: device.id,
+    objectives,
+    constraints,
+    space: o.space ? (readJsonFile(o.space, '--space') as object) : DEFAULT_SPACE,
+    sampler: { kind: o.sampler },
+    budget: o.seconds !== undefined ? { seconds: o.seconds, ...(o.budget ? { evaluations: o.budget } : {}) } : { evaluations: o.budget ?? 20 },
+    seed: o.seed,
+  });
+}
+
+async function report(io: CliIo, store: Store, run: Run, o: SearchOptions): Promise<void> {
+  const candidates = await store.listCandidates({ runId: run.id });
+  const front: Candidate[] = frontOf(candidates, parseObjectives(run.objectives), parseConstraints(run.constraints));
+  const exported = o.export ? await exportModels(store, front, o.export) : [];
+  if (o.json) {
+    io.out(toJson({ run, front, exported }));
+  } else {
+    const p = run.progress;
+    io.out(`run ${run.id} ${run.status}: ${p.done} evaluated (${p.reused} reused), ${p.infeasible} ruled out by the pre-screen, ${p.failed} failed, ${(run.elapsedMs / 1000).toFixed(1)} s`);
+    if (run.error) io.out(`  ${run.error}`);
+    io.out(frontTable(front));
+    for (const path of exported) io.out(`wrote ${path}`);
+  }
+  if (run.status === 'FAILED') throw new Error(run.error ?? 'the run failed');
+}
+
+async function exportModels(store: Store, front: readonly Candidate[], dir: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const [i, c] of front.entries()) {
+    const path = join(dir, `front-${i + 1}-${c.artifactSha256!.slice(0, 12)}.onnx`);
+    writeFileSync(path, await store.getArtifact(c.artifactSha256!));
+    paths.push(path);
+  }
+  return paths;
+}

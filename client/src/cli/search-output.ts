@@ -1,0 +1,55 @@
+import { SingleBar } from 'cli-progress';
+import type { Candidate, RunEvent } from '@frontier/search';
+import { formatBytes, formatCount, table } from './format.js';
+import { formatRecipe, percent } from './format-recipe.js';
+import type { CliIo } from './io.js';
+
+/** One row per front member, best val accuracy first. */
+export function frontTable(front: readonly Candidate[]): string {
+  if (front.length === 0) return '(no candidate meets the constraints yet)';
+  return table(
+    ['#', 'recipe', 'val acc', 'test acc', 'latency', 'peak RAM', 'deploy', 'params', 'MACs', 'artifact'],
+    front.map((c, i) => {
+      const m = c.metrics!;
+      return [
+        String(i + 1),
+        formatRecipe(c.recipe),
+        percent(m.accuracy.val),
+        percent(m.accuracy.test),
+        `${m.latency.ms.toFixed(3)} ms ${m.latency.source === 'MEASURED' ? 'measured' : 'predicted'}`,
+        formatBytes(m.peakRamBytes),
+        formatBytes(m.deployBytes),
+        formatCount(m.nonzeroParams),
+        formatCount(m.macs),
+        (c.artifactSha256 ?? '').slice(0, 12),
+      ];
+    }),
+  );
+}
+
+/**
+ * Live progress on stderr: a bar on a terminal, otherwise one line per finished candidate (so logs
+ * of product builds say what happened). Returns the listener and a function that stops the bar.
+ */
+export function progressReporter(io: CliIo, total: number | undefined): { listener: (e: RunEvent) => void; stop: () => void } {
+  let finished = 0;
+  let best = 0;
+  const bar = io.interactive && total !== undefined
+    ? new SingleBar({ format: 'search [{bar}] {value}/{total} evaluated | {infeasible} ruled out | best val acc {best} | {last}', stream: process.stderr, hideCursor: true })
+    : undefined;
+  let infeasible = 0;
+  bar?.start(total!, 0, { infeasible: 0, best: '–', last: '' });
+  const listener = (e: RunEvent) => {
+    if (e.type !== 'candidateFinished') return;
+    const c = e.candidate;
+    if (c.status === 'INFEASIBLE') infeasible++;
+    else finished++;
+    if (c.metrics) best = Math.max(best, c.metrics.accuracy.val);
+    const what = c.status === 'DONE'
+      ? `${percent(c.metrics!.accuracy.val)} ${c.metrics!.latency.ms.toFixed(3)} ms ${formatBytes(c.metrics!.deployBytes)}${c.reusedFrom ? ' (reused)' : ''}`
+      : (c.failureReason ?? '');
+    if (bar) bar.update(finished, { infeasible, best: percent(best), last: `${c.status} ${formatRecipe(c.recipe)}` });
+    else io.err(`[${finished}${total !== undefined ? `/${total}` : ''}] ${c.status.padEnd(10)} ${formatRecipe(c.recipe)} — ${what}`);
+  };
+  return { listener, stop: () => bar?.stop() };
+}

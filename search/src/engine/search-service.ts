@@ -1,0 +1,172 @@
+import {
+  analyzeModel,
+  evaluateAccuracy,
+  estimateRecipe,
+  HOST_DEVICE_ID,
+  loadFashionMnist,
+  readModel,
+  validateDeviceSpec,
+  type DeviceSpec,
+  type Model as OnnxModel,
+} from '@frontier/workers';
+import { SearchError } from '../errors.js';
+import { parseConstraints, parseObjectives } from '../objectives/objectives.js';
+import { parseSamplerConfig } from '../samplers/create-sampler.js';
+import { defineSpace } from '../space/define-space.js';
+import type { Store } from '../store/store.js';
+import type { Budget, CandidateEstimates, Model, Run } from '../store/types.js';
+import type { Recipe } from '../recipe/recipe.js';
+import type { Dispatcher } from './dispatcher.js';
+import { InfeasibleRecipe } from './screen.js';
+import type { RunEvents } from './events.js';
+import { LocalDispatcher } from './local-dispatcher.js';
+import { runEngine } from './run-engine.js';
+
+/** The datasets a run can search on. */
+export const SEARCH_DATASETS = ['fashion-mnist'] as const;
+export type SearchDataset = (typeof SEARCH_DATASETS)[number];
+
+/**
+ * Relative slack of the host's pre-screen on latency: the host predictor's error on held-out
+ * compressed zoo models (`npm run bench -- devices`: 69–75% within ±25%, median error 9–10%), so a
+ * recipe is ruled out only when its predicted latency is far past the limit.
+ */
+const HOST_LATENCY_SLACK = 0.5;
+
+export interface SearchServiceOptions {
+  readonly store: Store;
+  /** Where datasets are cached (FRONTIER_DATA). */
+  readonly dataDir: string;
+  /** Pool threads per run; default the machine's cores. */
+  readonly threads?: number;
+  /** Builds a run's dispatcher; default the local worker pool. */
+  readonly dispatcherFor?: (context: DispatchContext) => Dispatcher;
+}
+
+/** What a run's dispatcher is built for. */
+export interface DispatchContext {
+  readonly model: { readonly sha256: string; readonly bytes: Uint8Array };
+  readonly dataset: SearchDataset;
+  readonly dataDir: string;
+  readonly device: DeviceSpec;
+  readonly threads?: number;
+}
+
+export interface NewSearch {
+  readonly modelId: string;
+  readonly deviceId: string;
+  readonly dataset?: SearchDataset;
+  readonly objectives: readonly string[];
+  readonly constraints: object;
+  readonly space: object;
+  readonly sampler: object;
+  readonly budget: Budget;
+  readonly seed: number;
+}
+
+/**
+ * What every front end (CLI, API) does with searches: register models and devices, create runs,
+ * run them to the end on a dispatcher, resume interrupted ones. One service per store.
+ */
+export class SearchService {
+  constructor(private readonly o: SearchServiceOptions) {}
+
+  /**
+   * Registers an ONNX model (idempotent by content): checks it is supported, records its analysis
+   * and its baseline top-1 accuracy on `val` of the dataset.
+   */
+  async registerModel(input: { readonly name: string; readonly bytes: Uint8Array; readonly dataset?: SearchDataset }): Promise<Model> {
+    const onnx = readModel(input.bytes);
+    const analysis = analyzeModel(onnx);
+    const dataset = input.dataset ?? 'fashion-mnist';
+    const val = loadFashionMnist({ split: 'val', dataDir: this.o.dataDir });
+    const baseline = await evaluateAccuracy(input.bytes, val, {});
+    return this.o.store.registerModel({
+      name: input.name,
+      onnx: input.bytes,
+      inputShape: analysis.inputs[0]!.dims,
+      classes: analysis.outputs[0]!.dims.at(-1)!,
+      params: analysis.params,
+      macs: analysis.macs,
+      coverage: analysis.nodes.map((n) => ({ node: n.name, opType: n.opType, techniques: n.techniques })),
+      baseline: { dataset: `${dataset}/val`, accuracy: baseline.accuracy },
+    });
+  }
+
+  /** Stores a device spec (validated) under its id, replacing an earlier one. */
+  async registerDevice(spec: DeviceSpec): Promise<DeviceSpec> {
+    const valid = validateDeviceSpec(spec);
+    await this.o.store.putDevice({ id: valid.id, name: valid.name, spec: valid });
+    return valid;
+  }
+
+  /** Validates a search (space, objectives, constraints, sampler, budget) and stores it as a QUEUED run. */
+  async createRun(s: NewSearch): Promise<Run> {
+    defineSpace(s.space);
+    parseObjectives(s.objectives);
+    parseConstraints(s.constraints);
+    parseSamplerConfig(s.sampler);
+    const { evaluations, seconds } = s.budget;
+    if (evaluations === undefined && seconds === undefined) throw new SearchError('BAD_ARGUMENT', 'budget needs evaluations, seconds or both');
+    for (const [k, v] of Object.entries(s.budget)) {
+      if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new SearchError('BAD_ARGUMENT', `budget.${k} must be a positive integer, got ${v}`);
+    }
+    await this.o.store.getModel(s.modelId);
+    await this.o.store.getDevice(s.deviceId);
+    const dataset = s.dataset ?? 'fashion-mnist';
+    if (!(SEARCH_DATASETS as readonly string[]).includes(dataset)) {
+      throw new SearchError('BAD_ARGUMENT', `dataset must be one of ${SEARCH_DATASETS.join(', ')}, got "${dataset}"`);
+    }
+    return this.o.store.createRun({ ...s, dataset });
+  }
+
+  /** Runs (or resumes) a run to its end; aborting `signal` cancels it, keeping what was found. */
+  async start(runId: string, options: { readonly events?: RunEvents; readonly signal?: AbortSignal } = {}): Promise<Run> {
+    const store = this.o.store;
+    const run = await store.getRun(runId);
+    const model = await store.getModel(run.modelId);
+    const device = validateDeviceSpec((await store.getDevice(run.deviceId)).spec);
+    const bytes = await store.getArtifact(model.sha256);
+    const onnx = readModel(bytes);
+    const dispatcher = (this.o.dispatcherFor ?? ((c) => new LocalDispatcher(c)))({
+      model: { sha256: model.sha256, bytes },
+      dataset: run.dataset as SearchDataset,
+      dataDir: this.o.dataDir,
+      device,
+      ...(this.o.threads !== undefined ? { threads: this.o.threads } : {}),
+    });
+    try {
+      return await runEngine({
+        store,
+        runId,
+        dispatcher,
+        estimate: (recipe) => estimate(onnx, recipe, device),
+        device: { ramBytes: device.ramBytes, flashBytes: device.storageBytes },
+        latencySlack: device.id === HOST_DEVICE_ID ? HOST_LATENCY_SLACK : 0,
+        ...(options.events ? { events: options.events } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } finally {
+      await dispatcher.close();
+    }
+  }
+
+  /**
+   * After a restart: candidates left RUNNING go back to PENDING (over `maxAttempts` they end
+   * FAILED), and every run that was RUNNING is resumed. Resolves when they have all finished.
+   */
+  async resumeInterrupted(options: { readonly maxAttempts?: number; readonly events?: RunEvents } = {}): Promise<Run[]> {
+    await this.o.store.requeueInterrupted({ maxAttempts: options.maxAttempts ?? 3 });
+    const runs = await this.o.store.listRuns({ status: 'RUNNING' });
+    const out: Run[] = [];
+    for (const run of runs) out.push(await this.start(run.id, options.events ? { events: options.events } : {}));
+    return out;
+  }
+}
+
+/** Pre-screen estimates; a device that cannot run the compressed model makes the recipe infeasible. */
+async function estimate(model: OnnxModel, recipe: Recipe, device: DeviceSpec): Promise<CandidateEstimates> {
+  const e = await estimateRecipe(model, recipe, device);
+  if (e.unsupported) throw new InfeasibleRecipe(e.unsupported);
+  return { ...(e.latencyMs !== undefined ? { latencyMs: e.latencyMs } : {}), peakRamBytes: e.peakRamBytes, deployBytes: e.deployBytes, params: e.params, macs: e.macs };
+}

@@ -1,0 +1,147 @@
+import { WorkersError } from '../errors.js';
+import type { Model } from '../onnx/model.js';
+import type { Dataset } from '../data/dataset.js';
+import type { EpochSummary, TrainingProgress } from '../train/fit.js';
+import { distill } from './distill.js';
+import { lowRankSvd, type LowRankLayer } from './low-rank-svd.js';
+import { pruneChannels } from './prune-channels.js';
+import { pruneMagnitude, type PrunedTensor } from './prune-magnitude.js';
+import { quantizeStatic } from './quantize-static.js';
+import { quantizeWeights, type QuantizedWeight } from './quantize-weights.js';
+import type { DistillRecipe, QuantRecipe } from './recipe.js';
+
+/** Images and settings the data-driven stages need. */
+export interface CompressData {
+  /**
+   * Images for distillation and calibration: the `fit` split (train minus val), never `val` or
+   * `test`. Needed by recipes with `distill` or `quant.activationBits` 8.
+   */
+  readonly fit?: Dataset;
+  /** Seeds distillation's image order. Default 0. */
+  readonly seed?: number;
+  /** Calibration images for static quantization. Default 1000. */
+  readonly calibrationCount?: number;
+  readonly onDistillProgress?: (p: TrainingProgress) => void;
+}
+
+/** The record a stage keeps of what it did, by kind. */
+export type StageDetails =
+  | {
+      readonly kind: 'lowRank';
+      readonly factorized: readonly LowRankLayer[];
+      readonly skipped: readonly { readonly node: string; readonly reason: string }[];
+    }
+  | { readonly kind: 'pruneUnstructured'; readonly sparsity: number; readonly tensors: readonly PrunedTensor[] }
+  | {
+      readonly kind: 'pruneChannel';
+      readonly groups: readonly { readonly producers: readonly string[]; readonly channels: number; readonly kept: number; readonly removed: readonly number[] }[];
+      readonly blocked: readonly { readonly producers: readonly string[]; readonly reason: string }[];
+    }
+  | {
+      readonly kind: 'distill';
+      readonly epochs: number;
+      readonly images: number;
+      readonly history: readonly EpochSummary[];
+      readonly trained: readonly string[];
+      /** Weight tensors whose pruned zeros were held during fine-tuning. */
+      readonly maskedTensors: number;
+    }
+  | { readonly kind: 'quantWeights'; readonly tensors: readonly QuantizedWeight[] }
+  | {
+      readonly kind: 'quantStatic';
+      readonly integerNodes: readonly string[];
+      readonly activations: number;
+      readonly calibration: { readonly images: number; readonly method: 'min-max' };
+      readonly foldedBatchNorms: readonly string[];
+    };
+
+/** A stage's output: the model, a line for people, its record, and masks for distillation. */
+export interface Stage {
+  readonly model: Model;
+  readonly summary: string;
+  readonly details: StageDetails;
+  readonly masks?: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Truncated-SVD factorization of every layer where it saves parameters. */
+export function lowRankStage(model: Model, rankRatio: number): Stage {
+  const r = lowRankSvd(model, { rankRatio });
+  return {
+    model: r.model,
+    summary: `factorized ${r.factorized.length} layer(s) at rank ratio ${rankRatio}; ${r.skipped.length} left as they were`,
+    details: { kind: 'lowRank', factorized: r.factorized, skipped: r.skipped },
+  };
+}
+
+/** Magnitude pruning to an exact sparsity; its masks go on to distillation. */
+export function unstructuredStage(model: Model, ratio: number, scope: 'global' | 'layer'): Stage {
+  const r = pruneMagnitude(model, { ratio, scope });
+  return {
+    model: r.model,
+    masks: r.masks,
+    summary: `set ${(r.sparsity * 100).toFixed(1)}% of ${r.tensors.length} weight tensors to zero (${scope} magnitude)`,
+    details: { kind: 'pruneUnstructured', sparsity: r.sparsity, tensors: r.tensors },
+  };
+}
+
+/** Structured pruning that removes channels from every prunable group. */
+export function channelStage(model: Model, ratio: number, criterion: 'l1' | 'l2'): Stage {
+  const r = pruneChannels(model, { ratio, criterion });
+  const removed = r.groups.reduce((s, g) => s + g.removed.length, 0);
+  const total = r.groups.reduce((s, g) => s + g.channels, 0);
+  return {
+    model: r.model,
+    summary: `removed ${removed} of ${total} channels in ${r.groups.length} group(s) by ${criterion.toUpperCase()} filter norm; ${r.blocked.length} left unpruned`,
+    details: {
+      kind: 'pruneChannel',
+      groups: r.groups.map((g) => ({ producers: g.producers, channels: g.channels, kept: g.kept.length, removed: [...g.removed] })),
+      blocked: r.blocked,
+    },
+  };
+}
+
+/** Fine-tuning against the original model on the `fit` images, pruned weights held at zero. */
+export async function distillStage(o: { student: Model; teacher: Model; recipe: DistillRecipe; data: CompressData; masks: ReadonlyMap<string, Uint8Array> | undefined }): Promise<Stage> {
+  const images = o.data.fit;
+  if (!images) throw new WorkersError('BAD_ARGUMENT', 'the recipe distills, which needs fine-tuning images: pass data.fit (the fit split)');
+  const r = await distill({
+    student: o.student,
+    teacher: o.teacher,
+    recipe: o.recipe,
+    data: images,
+    seed: o.data.seed ?? 0,
+    ...(o.masks ? { masks: o.masks } : {}),
+    ...(o.data.onDistillProgress ? { onProgress: o.data.onDistillProgress } : {}),
+  });
+  const last = r.history.at(-1);
+  return {
+    model: r.model,
+    summary: `distilled ${r.epochs} epoch(s) over ${r.images} images at T=${o.recipe.temperature}, α=${o.recipe.alpha}` +
+      `${last ? `; final training loss ${last.loss.toFixed(3)}, accuracy ${(last.accuracy * 100).toFixed(1)}%` : ''}`,
+    details: { kind: 'distill', epochs: r.epochs, images: r.images, history: r.history, trained: r.trained, maskedTensors: o.masks?.size ?? 0 },
+  };
+}
+
+/** Weight-only quantization, or static int8 (activations too) calibrated on the `fit` images. */
+export async function quantStage(model: Model, q: QuantRecipe, data: CompressData): Promise<Stage> {
+  const kind = `${q.granularity} ${q.symmetric ? 'symmetric' : 'asymmetric'}`;
+  if (q.activationBits === 32) {
+    const r = quantizeWeights(model, { bits: q.weightBits, granularity: q.granularity, symmetric: q.symmetric });
+    const storage = [...new Set(r.tensors.map((t) => t.storage))].join('/') || 'float32';
+    return { model: r.model, summary: `quantized ${r.tensors.length} weight tensors to ${q.weightBits} bits (${kind}, ${storage})`, details: { kind: 'quantWeights', tensors: r.tensors } };
+  }
+  const images = data.fit;
+  if (!images) throw new WorkersError('BAD_ARGUMENT', 'the recipe quantizes activations, which needs calibration images: pass data.fit (the fit split)');
+  const r = await quantizeStatic(model, {
+    weightBits: q.weightBits,
+    granularity: q.granularity,
+    symmetric: q.symmetric,
+    calibration: images,
+    ...(data.calibrationCount ? { calibrationCount: data.calibrationCount } : {}),
+  });
+  return {
+    model: r.model,
+    summary: `static int8: ${r.integerNodes.length} integer nodes, ${r.activations} uint8 activations (${r.calibration.method} over ${r.calibration.images} images), ${q.weightBits}-bit ${kind} weights`,
+    details: { kind: 'quantStatic', integerNodes: r.integerNodes, activations: r.activations, calibration: r.calibration, foldedBatchNorms: r.foldedBatchNorms },
+  };
+}
