@@ -1,0 +1,59 @@
+// A small real search end to end, through the `frontier` binary: the real worker pool, kernels,
+// onnxruntime-node and a SQLite store in a fresh data folder.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { openStore } from '@frontier/search';
+import { freshDataDir } from './support/data-dir.js';
+import { frontier } from './support/frontier-cli.js';
+
+describe('frontier search on fashion-mlp for an MCU', () => {
+  const dataDir = freshDataDir();
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('finds a front under the constraints, stores it, and serves it to `frontier front`', async () => {
+    const ramKb = 256;
+    const r = frontier(['search', '--model', 'fashion-mlp', '--device', 'stm32h7', '--budget', '5', '--max-ram-kb', String(ramKb),
+      '--max-flash-kb', '300', '--sampler', 'random', '--seed', '4', '--workers', '2', '--data-dir', dataDir, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.run.status, 'DONE');
+    assert.equal(out.run.progress.done + out.run.progress.failed, 5);
+    assert.ok(out.front.length > 0, 'some candidate meets the limits');
+    for (const c of out.front) {
+      assert.ok(c.metrics.peakRamBytes <= ramKb * 1024 && c.metrics.deployBytes <= 300 * 1024);
+      assert.equal(c.metrics.latency.source, 'PREDICTED');
+    }
+    // Every front member is a real model file in the store that onnxruntime-node runs.
+    const store = await openStore({ dataDir });
+    try {
+      for (const c of out.front) {
+        const session = await ort.InferenceSession.create(await store.getArtifact(c.artifactSha256));
+        await session.release();
+      }
+      // The stored front (across runs, all four objectives) holds members with a test accuracy.
+      const stored = frontier(['front', '--model', 'fashion-mlp', '--device', 'stm32h7', '--data-dir', dataDir, '--json']);
+      assert.equal(stored.code, 0, stored.stderr);
+      const front = JSON.parse(stored.stdout).front;
+      assert.ok(front.length >= 1);
+      for (const c of front) assert.ok(c.metrics.accuracy.test > 0.1, 'front members are evaluated on test');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails with a clear message when nothing can meet the constraints', () => {
+    const r = frontier(['search', '--model', 'fashion-mlp', '--device', 'stm32h7', '--budget', '3', '--max-ram-kb', '0.5', '--data-dir', dataDir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no recipe met the constraints: the last 50 proposals were all ruled out \(estimated peak RAM bytes \d+ > 512\)/);
+  });
+
+  it('rejects bad usage with exit 2', () => {
+    assert.equal(frontier(['search', '--device', 'stm32h7', '--data-dir', dataDir]).code, 2);
+    assert.equal(frontier(['search', '--model', 'fashion-mlp', '--device', 'toaster', '--data-dir', dataDir]).code, 2);
+    const pct = frontier(['search', '--model', 'fashion-mlp', '--device', 'host', '--min-accuracy', '91', '--data-dir', dataDir]);
+    assert.equal(pct.code, 2);
+    assert.match(pct.stderr, /--min-accuracy must be a fraction in \(0, 1\], got 91 \(for 91% write 0.91\)/);
+  });
+});

@@ -1,0 +1,37 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, where `client/bin/frontier.js` lives. */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the `frontier` binary to completion as a user would (a child process). */
+export function frontier(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, ['client/bin/frontier.js', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the binary and resolves once `ready(stderrSoFar)` holds; the caller decides its fate. */
+export function startFrontier(args: readonly string[], ready: (stderr: string) => boolean) {
+  const child = spawn(process.execPath, ['client/bin/frontier.js', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const reached = new Promise<string>((resolve, reject) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      if (ready(stderr)) resolve(stderr);
+    });
+    child.on('exit', (code) => reject(new Error(`frontier exited (${code}) before it was ready:\n${stderr}`)));
+  });
+  return { child, reached };
+}
