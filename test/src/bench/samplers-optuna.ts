@@ -3,6 +3,7 @@
 // installed, and turns the rows it visited into hypervolume traces with Frontier's own tracker.
 // Python is a peer only, never a dependency: without it the peer is skipped with a note.
 import { spawnSync } from 'node:child_process';
+import { findPython } from './python.js';
 import { fileURLToPath } from 'node:url';
 import { FrontTracker, type BenchmarkProblem, type TabularBenchmark, type TrueFront } from '@frontier/search';
 
@@ -37,14 +38,9 @@ interface ScriptOutput {
   readonly runs: Record<string, { readonly seed: number; readonly rows: number[] }[]>;
 }
 
-/** The first Python that imports optuna: FRONTIER_PYTHON, then python3 on the PATH, then Debian's own. */
-function findPython(): string | undefined {
-  const candidates = [process.env['FRONTIER_PYTHON'], 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
-  return candidates.find((python) => spawnSync(python, ['-c', 'import optuna'], { encoding: 'utf8' }).status === 0);
-}
 
 export function optunaPeer(options: OptunaPeerOptions): PeerRun {
-  const python = findPython();
+  const python = findPython('optuna');
   if (!python) return { skipped: 'no python3 with optuna (Debian: apt-get install python3-optuna)', version: '', samplers: [] };
   const job = {
     table: options.tablePath,

@@ -5,6 +5,7 @@ import { trainingSection } from './training.js';
 import { devicesSection } from './devices.js';
 import { kernelsSection } from './kernels.js';
 import { samplersSection } from './samplers.js';
+import { engineSection } from './engine.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Each lives in its own file. */
 export const SECTIONS: readonly BenchSection[] = [
@@ -14,4 +15,5 @@ export const SECTIONS: readonly BenchSection[] = [
   devicesSection,
   kernelsSection,
   samplersSection,
+  engineSection,
 ];

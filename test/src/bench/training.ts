@@ -3,6 +3,7 @@
 // op kind (from onnxruntime's own profile), and the same architecture in PyTorch on one thread when
 // Debian's python3-torch is installed.
 import { spawnSync } from 'node:child_process';
+import { findPython } from './python.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -118,13 +119,13 @@ print(json.dumps({"seconds": statistics.median(times), "torch": torch.__version_
 `;
 
 function torchStepSeconds(): { seconds: number; version: string } | string {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'python3-torch is not installed (Debian package python3-torch); PyTorch row skipped';
+  const python = findPython('torch');
+  if (!python) return 'python3-torch is not installed (Debian package python3-torch); PyTorch row skipped';
   const dir = mkdtempSync(join(os.tmpdir(), 'frontier-torch-'));
   try {
     const script = join(dir, 'train_step.py');
     writeFileSync(script, TORCH_SCRIPT);
-    const run = spawnSync('python3', [script], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+    const run = spawnSync(python, [script], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
     if (run.status !== 0) return `the PyTorch script failed: ${run.stderr.trim().split('\n').at(-1) ?? ''}`;
     const out = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { seconds: number; torch: string };
     return { seconds: out.seconds, version: out.torch };

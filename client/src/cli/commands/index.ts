@@ -8,6 +8,7 @@ import { deviceCommand } from './device-calibrate.js';
 import { compressCommand } from './compress.js';
 import { searchCommand } from './search.js';
 import { frontCommand } from './front.js';
+import { trainCommand } from './train.js';
 
 /** Every `frontier` command, one factory per file. */
-export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand];
+export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand];
