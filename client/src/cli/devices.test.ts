@@ -5,22 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOGUE_DEVICES, GraphBuilder, deviceGraph, findDevice, floatTensor, predictLatency, writeModel, type DeviceSpec, type Model } from '@frontier/workers';
 import { main } from './main.js';
-import type { CliIo } from './io.js';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    interactive: false,
-    out(text: string) {
-      io.stdout += text.endsWith('\n') ? text : `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += text.endsWith('\n') ? text : `${text}\n`;
-    },
-  };
-  return io;
-}
+import { captureIo } from './capture-io.js';
 
 /** [1,1,12,12] → Conv k×k (width) → Relu → MaxPool → Flatten → Gemm → 4 classes. */
 function cnn(width: number, kernel: number): Model {
@@ -46,18 +31,18 @@ describe('frontier devices / predict / device calibrate', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('devices lists the catalogue, as a table and as JSON specs', async () => {
-    let io = capture();
+    let io = captureIo();
     assert.equal(await main(['devices', '--json'], io), 0);
     const specs = JSON.parse(io.stdout) as DeviceSpec[];
     assert.deepEqual(specs.map((d) => d.id), ['host', 'rpi4', 'stm32h7', 'stm32u5', 'esp32-s3', 'edge-tpu']);
     assert.equal(specs.find((d) => d.id === 'edge-tpu')!.peakMacsPerSecond.fp32, undefined);
-    io = capture();
+    io = captureIo();
     assert.equal(await main(['devices'], io), 0);
     assert.match(io.stdout, /^stm32h7\s+STM32H743 \(Cortex-M7\)\s+512\.0 KiB\s+2\.0 MiB\s+flash \(XIP\)/m);
   });
 
   it('predict gives latency with its source, peak RAM, storage and the fit', async () => {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(['predict', modelPath, '--device', 'stm32h7', '--json'], io), 0);
     const r = JSON.parse(io.stdout).results[0];
     assert.equal(r.device.id, 'stm32h7');
@@ -71,7 +56,7 @@ describe('frontier devices / predict / device calibrate', () => {
   });
 
   it('predict measures on host and says so', async () => {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(['predict', modelPath, '--device', 'host', '--runs', '3', '--json'], io), 0);
     const r = JSON.parse(io.stdout).results[0];
     assert.equal(r.latencyMs.source, 'MEASURED');
@@ -80,22 +65,22 @@ describe('frontier devices / predict / device calibrate', () => {
   });
 
   it('predict reports an unsupported precision as not fitting, for every device at once', async () => {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(['predict', modelPath, '--device', 'all', '--no-measure'], io), 0);
     assert.match(io.stdout, /^edge-tpu\s+unsupported\s+.*\bno\s+edge-tpu cannot execute fp32 \(it runs int8\): layers conv, pool, fc$/m);
     assert.match(io.stdout, /^esp32-s3\s+[\d.]+ ms PREDICTED \(roofline bound\)/m);
   });
 
   it('predict rejects an unknown device as bad usage and a bad device file as an error', async () => {
-    let io = capture();
+    let io = captureIo();
     assert.equal(await main(['predict', modelPath, '--device', 'pi5'], io), 2);
     assert.match(io.stderr, /unknown device "pi5" \(known: host, rpi4, stm32h7, stm32u5, esp32-s3, edge-tpu\)/);
     const bad = join(dir, 'bad-device.json');
     writeFileSync(bad, JSON.stringify({ ...findDevice('stm32h7', CATALOGUE_DEVICES), ramBytes: 0 }));
-    io = capture();
+    io = captureIo();
     assert.equal(await main(['predict', modelPath, '--device', bad], io), 1);
     assert.match(io.stderr, /device\.ramBytes must be a positive integer number of bytes, got 0/);
-    assert.equal(await main(['predict', modelPath], capture()), 2); // --device is required
+    assert.equal(await main(['predict', modelPath], captureIo()), 2); // --device is required
   });
 
   it('device calibrate fits measurements, writes a spec that predict then uses', async () => {
@@ -128,7 +113,7 @@ describe('frontier devices / predict / device calibrate', () => {
     const csv = join(dir, 'measured.csv');
     writeFileSync(csv, rows.join('\n') + '\n');
     const out = join(dir, 'h7-calibrated.json');
-    let io = capture();
+    let io = captureIo();
     assert.equal(await main(['device', 'calibrate', '--device', 'stm32h7', '--measurements', csv, '--out', out, '--json'], io), 0);
     const result = JSON.parse(io.stdout);
     assert.equal(result.samples, 18);
@@ -139,11 +124,11 @@ describe('frontier devices / predict / device calibrate', () => {
     const unseen = deviceGraph(cnn(10, 3));
     const [fitted, known] = [predictLatency(unseen, spec), predictLatency(unseen, truth)];
     assert.ok(fitted.supported && known.supported && Math.abs(fitted.ms - known.ms) < 1e-6 * known.ms);
-    io = capture();
+    io = captureIo();
     assert.equal(await main(['predict', join(dir, 'm-6-3.onnx'), '--device', out], io), 0);
     assert.match(io.stdout, /^stm32h7\s+[\d.]+ ms PREDICTED\s/m);
     assert.doesNotMatch(io.stdout, /roofline bound/);
-    io = capture();
+    io = captureIo();
     assert.equal(await main(['device', 'calibrate', '--device', 'stm32h7', '--measurements', csv], io), 0);
     // One coefficient row per layer class; with one conv, pool and dense layer in every model only
     // their sum with the intercept is identifiable, so the rows are not compared with the truth.
@@ -154,12 +139,12 @@ describe('frontier devices / predict / device calibrate', () => {
   it('device calibrate reports bad measurements and bad usage', async () => {
     const csv = join(dir, 'broken.csv');
     writeFileSync(csv, 'cnn.onnx,1.5\ncnn.onnx,soon\n');
-    let io = capture();
+    let io = captureIo();
     assert.equal(await main(['device', 'calibrate', '--device', 'stm32h7', '--measurements', csv], io), 1);
     assert.match(io.stderr, /measurements line 2: ms must be a number, got "soon"/);
-    assert.equal(await main(['device', 'calibrate', '--device', 'all', '--measurements', csv], capture()), 2);
-    assert.equal(await main(['device', 'calibrate', '--device', 'stm32h7'], capture()), 2);
-    io = capture();
+    assert.equal(await main(['device', 'calibrate', '--device', 'all', '--measurements', csv], captureIo()), 2);
+    assert.equal(await main(['device', 'calibrate', '--device', 'stm32h7'], captureIo()), 2);
+    io = captureIo();
     assert.equal(await main(['device', 'calibrate', '--help'], io), 0);
     assert.match(io.stdout, /Usage: frontier device calibrate/);
   });

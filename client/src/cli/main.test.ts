@@ -5,22 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder, floatTensor, writeModel } from '@frontier/workers';
 import { main } from './main.js';
-import type { CliIo } from './io.js';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    interactive: false,
-    out(text: string) {
-      io.stdout += text.endsWith('\n') ? text : `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += text.endsWith('\n') ? text : `${text}\n`;
-    },
-  };
-  return io;
-}
+import { captureIo } from './capture-io.js';
 
 describe('frontier CLI', () => {
   let dir: string;
@@ -37,7 +22,7 @@ describe('frontier CLI', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('inspect --json reports the analysis', async () => {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(['inspect', modelPath, '--json'], io), 0);
     const report = JSON.parse(io.stdout);
     assert.equal(report.macs, 18);
@@ -48,28 +33,28 @@ describe('frontier CLI', () => {
   });
 
   it('inspect prints a table for people', async () => {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(['inspect', modelPath], io), 0);
     assert.match(io.stdout, /MACs 18/);
     assert.match(io.stdout, /^fc\s+MatMul\s+\[1, 3\]/m);
   });
 
   it('exits 1 with a message on stderr for a missing or malformed model', async () => {
-    let io = capture();
+    let io = captureIo();
     assert.equal(await main(['inspect', join(dir, 'nope.onnx')], io), 1);
     assert.match(io.stderr, /model file not found: .*nope\.onnx/);
     const junk = join(dir, 'junk.onnx');
     writeFileSync(junk, 'definitely not protobuf');
-    io = capture();
+    io = captureIo();
     assert.equal(await main(['inspect', junk], io), 1);
     assert.match(io.stderr, /not an ONNX model/);
   });
 
   it('exits 2 on bad usage and 0 on --help', async () => {
-    assert.equal(await main(['inspect'], capture()), 2);
-    assert.equal(await main(['inspect', modelPath, '--no-such-flag'], capture()), 2);
-    assert.equal(await main(['frobnicate'], capture()), 2);
-    const io = capture();
+    assert.equal(await main(['inspect'], captureIo()), 2);
+    assert.equal(await main(['inspect', modelPath, '--no-such-flag'], captureIo()), 2);
+    assert.equal(await main(['frobnicate'], captureIo()), 2);
+    const io = captureIo();
     assert.equal(await main(['inspect', '--help'], io), 0);
     assert.match(io.stdout, /Usage: frontier inspect/);
   });

@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder, encodeNpy, floatTensor, readModel, writeModel } from '@frontier/workers';
 import { main } from '../main.js';
-import type { CliIo } from '../io.js';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', interactive: false, out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
-  return io;
-}
+import { captureIo } from '../capture-io.js';
 
 describe('frontier compress', () => {
   let dir: string;
@@ -33,7 +28,7 @@ describe('frontier compress', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the compressed model and reports each stage', async () => {
-    const io = capture();
+    const io = captureIo();
     const out = join(dir, 'small.onnx');
     const recipe = JSON.stringify({ prune: { ratio: 0.5, structure: 'channel' }, quant: { weightBits: 8, activationBits: 8, granularity: 'per-channel', symmetric: true } });
     const code = await main(['compress', model, '--recipe', recipe, '--out', out, '--images', join(dir, 'images.npy'), '--labels', join(dir, 'labels.npy'), '--json'], io);
@@ -46,7 +41,7 @@ describe('frontier compress', () => {
   });
 
   it('reads a recipe file and prints a table for people', async () => {
-    const io = capture();
+    const io = captureIo();
     writeFileSync(join(dir, 'recipe.json'), JSON.stringify({ quant: { weightBits: 4, activationBits: 32, granularity: 'per-channel', symmetric: false } }));
     const code = await main(['compress', model, '--recipe', join(dir, 'recipe.json'), '--out', join(dir, 'q4.onnx')], io);
     assert.equal(code, 0, io.stderr);
@@ -55,14 +50,14 @@ describe('frontier compress', () => {
   });
 
   it('names a bad recipe (exit 1), and a recipe needing images without any (exit 2)', async () => {
-    let io = capture();
+    let io = captureIo();
     assert.equal(await main(['compress', model, '--recipe', '{"prune":{"ratio":1,"structure":"channel"}}', '--out', join(dir, 'x.onnx')], io), 1);
     assert.match(io.stderr, /prune.ratio must be in \[0, 1\), got 1/);
-    io = capture();
+    io = captureIo();
     const distill = '{"distill":{"temperature":2,"alpha":0.5,"epochs":1,"layers":"all"}}';
     assert.equal(await main(['compress', model, '--recipe', distill, '--out', join(dir, 'y.onnx')], io), 2);
     assert.match(io.stderr, /--dataset fashion-mnist/);
-    io = capture();
+    io = captureIo();
     assert.equal(await main(['compress', model, '--recipe', '{not json', '--out', join(dir, 'z.onnx')], io), 2);
     assert.equal(existsSync(join(dir, 'z.onnx')), false);
   });

@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder, encodeNpy, floatTensor, writeModel } from '@frontier/workers';
 import { main } from '../main.js';
-import type { CliIo } from '../io.js';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', interactive: false, out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
-  return io;
-}
+import { captureIo } from '../capture-io.js';
 
 describe('frontier evaluate', () => {
   let dir: string;
@@ -30,7 +25,7 @@ describe('frontier evaluate', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('measures accuracy on the user\'s own images and labels', async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await main(['evaluate', join(dir, 'm.onnx'), '--images', join(dir, 'images.npy'), '--labels', join(dir, 'labels.npy'), '--runs', '5', '--json'], io);
     assert.equal(code, 0, io.stderr);
     const r = JSON.parse(io.stdout);
@@ -42,13 +37,13 @@ describe('frontier evaluate', () => {
 
   it('rejects inconsistent dataset options as bad usage', async () => {
     const m = join(dir, 'm.onnx');
-    assert.equal(await main(['evaluate', m, '--images', join(dir, 'images.npy')], capture()), 2);
-    assert.equal(await main(['evaluate', m, '--dataset', 'cifar'], capture()), 2);
-    assert.equal(await main(['evaluate', m, '--dataset', 'fashion-mnist', '--split', 'holdout'], capture()), 2);
+    assert.equal(await main(['evaluate', m, '--images', join(dir, 'images.npy')], captureIo()), 2);
+    assert.equal(await main(['evaluate', m, '--dataset', 'cifar'], captureIo()), 2);
+    assert.equal(await main(['evaluate', m, '--dataset', 'fashion-mnist', '--split', 'holdout'], captureIo()), 2);
   });
 
   it('names a dataset that does not fit the model', async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await main(['evaluate', join(dir, 'm.onnx'), '--images', join(dir, 'labels.npy'), '--labels', join(dir, 'labels.npy'), '--no-latency'], io);
     assert.equal(code, 1);
     assert.match(io.stderr, /frontier: /);
