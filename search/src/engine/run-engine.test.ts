@@ -114,6 +114,17 @@ describe('runEngine', () => {
     assert.deepEqual(events.filter((e) => e.type === 'runStatus').map((e) => (e as { run: { status: string } }).run.status), ['RUNNING', 'DONE']);
   });
 
+  it('stops proposing when its time budget is spent, and stores the time', async () => {
+    let t = 0;
+    const now = () => (t += 250); // every look at the clock advances it by 250 ms
+    const dispatcher = new FakeDispatcher();
+    const run = await newRun({ budget: { seconds: 3 } });
+    const final = await runEngine({ store, runId: run.id, dispatcher, estimate, device, now });
+    assert.equal(final.status, 'DONE');
+    assert.ok(final.progress.done >= 1 && final.progress.done < 27, `${final.progress.done} evaluated`);
+    assert.ok(final.elapsedMs >= 3000);
+  });
+
   it('stores recipes the pre-screen rules out as INFEASIBLE without evaluating them', async () => {
     const dispatcher = new FakeDispatcher();
     const run = await newRun({ constraints: { maxFlashBytes: 20_000 }, budget: { evaluations: 4 } });

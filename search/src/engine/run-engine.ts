@@ -187,6 +187,7 @@ class RunEngine {
       const ref = await store.putArtifact(outcome.artifact);
       const done = await store.recordResult({ id: candidate.id, metrics: outcome.metrics, artifactSha256: ref.sha256, provenance: outcome.provenance });
       this.settle(done);
+      await this.saveElapsed();
       await this.offer(done, outcome.artifact);
     } catch (err) {
       if (!(err instanceof DispatchFailure)) throw err;
@@ -210,6 +211,12 @@ class RunEngine {
       // Without a test figure the member stays on the front; its val accuracy is what the search used.
       if (!(err instanceof DispatchFailure)) throw err;
     }
+  }
+
+  /** Persists the time spent so far, so a time budget survives a crash and a resume. */
+  private async saveElapsed(): Promise<void> {
+    const elapsedMs = this.runRecord.elapsedMs + (this.now() - this.startedAt);
+    await this.o.store.updateRun({ id: this.runRecord.id, from: 'RUNNING', elapsedMs });
   }
 
   /** Records a finished candidate: history, sampler, counters, event. */
