@@ -4,14 +4,14 @@
 Replays Optuna's NSGA-II and TPE samplers on a Frontier table (search/tables/*.json): the same
 space, the same objectives and constraints, one Optuna study per seed. Reads a job as JSON on stdin:
 
-    {"table": path, "objectives": [...], "constraints": {...}, "seeds": [...],
-     "samplers": ["nsga2", "tpe", "tpe-multivariate"], "maxTrials": n,
+    {"table": path, "objectives": [...], "constraints": {...},
+     "samplers": [{"name": "nsga2" | "tpe" | "tpe-multivariate", "seeds": [...], "maxTrials": n}, ...],
      "stop": {"ideal": [...], "nadir": [...], "reference": 1.1, "hypervolume": h, "fraction": 0.95}}
 
 and writes {"version": optuna version, "runs": {sampler: [{"seed": s, "rows": [...]}, ...]}} on
 stdout, where rows are the table rows each trial evaluated, in trial order (-1: a recipe the table
 lacks, reported to Optuna as a failed trial). Frontier computes the hypervolume traces from them
-with its own code, so both sides are measured by one yardstick. A run stops after `maxTrials` trials
+with its own code, so both sides are measured by one yardstick. A run stops after its `maxTrials` trials
 or once the feasible recipes it found hold `stop.fraction` of the true front's hypervolume, in the
 units Frontier scales them to (objectives minimised, ideal -> 0, nadir -> 1); the hypervolume here
 is Optuna's own WFG, used only to stop early.
@@ -145,7 +145,7 @@ class FoundFraction:
         return self.fraction
 
 
-def run_study(job, table, index, sampler_name, seed):
+def run_study(job, table, index, sampler_name, seed, max_trials):
     objectives = job["objectives"]
     limits = [(CONSTRAINTS[name], limit) for name, limit in job["constraints"].items()]
     found = FoundFraction(objectives, job["stop"])
@@ -176,7 +176,7 @@ def run_study(job, table, index, sampler_name, seed):
 
     directions = ["maximize" if o == "accuracy" else "minimize" for o in objectives]
     study = optuna.create_study(directions=directions, sampler=make_sampler(sampler_name, seed, constraints_func))
-    study.optimize(objective, n_trials=job["maxTrials"], callbacks=[stop_when_found])
+    study.optimize(objective, n_trials=max_trials, callbacks=[stop_when_found])
     return visited
 
 
@@ -190,10 +190,11 @@ def main():
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.simplefilter("ignore")  # ExperimentalWarning for multivariate/group/constraints
     runs = {}
-    for name in job["samplers"]:
+    for spec in job["samplers"]:
+        name = spec["name"]
         started = time.perf_counter()
-        runs[name] = [{"seed": s, "rows": run_study(job, table, index, name, s)} for s in job["seeds"]]
-        print(f"optuna {name}: {len(job['seeds'])} seeds in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        runs[name] = [{"seed": s, "rows": run_study(job, table, index, name, s, spec["maxTrials"])} for s in spec["seeds"]]
+        print(f"optuna {name}: {len(spec['seeds'])} seeds in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     json.dump({"version": optuna.__version__, "runs": runs}, sys.stdout)
 
 

@@ -122,8 +122,8 @@ describe('hypervolume', () => {
     const rng = seededRng(3);
     const v = Float64Array.from({ length: 3 * 50 }, () => rng.next());
     const sweep = hypervolume(v, 3, [1.1, 1.1, 1.1]);
-    const inside = v.filter(() => true);
-    assert.ok(Math.abs(wfgHypervolume(inside, 3, [1.1, 1.1, 1.1]) - sweep) < 1e-12);
+    assert.ok(sweep > 0.5);
+    assert.ok(Math.abs(wfgHypervolume(v, 3, [1.1, 1.1, 1.1]) - sweep) < 1e-12);
   });
 });
 

@@ -6,8 +6,8 @@ import { seenKeys } from './propose-unique.js';
 import type { Sampler, SamplerContext, SearchHistory, Trial } from './sampler.js';
 import { TrialArchive } from './trial-archive.js';
 
-/** Grids above this many recipes are refused: the visiting order is kept in memory. */
-const MAX_GRID = 50_000_000;
+/** Grids above this many recipes are refused: the visiting order is kept in memory (4 bytes a recipe). */
+const MAX_GRID = 10_000_000;
 
 /**
  * Exhaustive search of a finite space: every recipe exactly once, in a seeded random order (a

@@ -3,23 +3,31 @@
 // installed, and turns the rows it visited into hypervolume traces with Frontier's own tracker.
 // Python is a peer only, never a dependency: without it the peer is skipped with a note.
 import { spawnSync } from 'node:child_process';
-import { findPython } from './python.js';
 import { fileURLToPath } from 'node:url';
 import { FrontTracker, type BenchmarkProblem, type TabularBenchmark, type TrueFront } from '@frontier/search';
 
 const SCRIPT = fileURLToPath(new URL('../../bench-py/optuna_table.py', import.meta.url));
-const OPTUNA_SAMPLERS = ['nsga2', 'tpe', 'tpe-multivariate'] as const;
+
+/** One Optuna sampler of the peer and how much of it to run. */
+export interface PeerSampler {
+  /** nsga2: NSGAIISampler defaults; tpe: TPESampler defaults; tpe-multivariate: multivariate=True, group=True. */
+  readonly name: 'nsga2' | 'tpe' | 'tpe-multivariate';
+  readonly seeds: number;
+  /** Trials per run at most, repeated proposals included. */
+  readonly maxTrials: number;
+}
 
 export interface PeerRun {
   /** Why the peer did not run, when it did not. */
   readonly skipped?: string;
   readonly version: string;
   readonly samplers: readonly {
-    readonly name: string;
+    readonly spec: PeerSampler;
     /** Per seed: the found fraction of the true hypervolume after each distinct evaluated recipe. */
     readonly fractions: number[][];
     /** Per seed: proposals of a recipe already evaluated (not counted as evaluations). */
     readonly duplicates: number[];
+    readonly seconds: number;
   }[];
 }
 
@@ -28,9 +36,9 @@ export interface OptunaPeerOptions {
   readonly table: TabularBenchmark;
   readonly problem: BenchmarkProblem;
   readonly truth: TrueFront;
-  readonly seeds: number;
-  /** Trials per run at most (repeats included). */
-  readonly maxTrials: number;
+  readonly samplers: readonly PeerSampler[];
+  /** A run stops once it holds this fraction of the true front's hypervolume. */
+  readonly stopAt: number;
 }
 
 interface ScriptOutput {
@@ -38,43 +46,53 @@ interface ScriptOutput {
   readonly runs: Record<string, { readonly seed: number; readonly rows: number[] }[]>;
 }
 
+/** The first Python that imports optuna: FRONTIER_PYTHON, then python3 on the PATH, then Debian's own. */
+function findPython(): string | undefined {
+  const candidates = [process.env['FRONTIER_PYTHON'], 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
+  return candidates.find((python) => spawnSync(python, ['-c', 'import optuna'], { encoding: 'utf8' }).status === 0);
+}
+
+/** Replays the traces of one sampler's runs: fractions over distinct recipes, and the repeats. */
+function traces(options: OptunaPeerOptions, runs: ScriptOutput['runs'][string]): { fractions: number[][]; duplicates: number[] } {
+  const rows = options.table.file.rows;
+  const fractions: number[][] = [];
+  const duplicates: number[] = [];
+  for (const run of runs) {
+    const tracker = new FrontTracker(options.problem, options.truth);
+    const seen = new Set<number>();
+    const trace: number[] = [];
+    for (const row of run.rows) {
+      if (row < 0 || seen.has(row)) continue;
+      seen.add(row);
+      trace.push(tracker.add(rows[row]!.metrics));
+    }
+    fractions.push(trace);
+    duplicates.push(run.rows.filter((r) => r >= 0).length - seen.size);
+  }
+  return { fractions, duplicates };
+}
 
 export function optunaPeer(options: OptunaPeerOptions): PeerRun {
-  const python = findPython('optuna');
+  const python = findPython();
   if (!python) return { skipped: 'no python3 with optuna (Debian: apt-get install python3-optuna)', version: '', samplers: [] };
-  const job = {
-    table: options.tablePath,
-    objectives: options.problem.objectives,
-    constraints: options.problem.constraints,
-    seeds: Array.from({ length: options.seeds }, (_, i) => i + 1),
-    samplers: OPTUNA_SAMPLERS,
-    maxTrials: options.maxTrials,
-    // A run stops once it has visited every row of the true front (it then holds all its hypervolume).
-    frontRows: options.truth.rows,
-  };
-  const result = spawnSync(python, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'] });
-  if (result.error || result.status !== 0) throw new Error(`${SCRIPT} failed (exit ${result.status}): ${result.error?.message ?? ''}`);
-  const output = JSON.parse(result.stdout) as ScriptOutput;
-  const rows = options.table.file.rows;
-  return {
-    version: `optuna ${output.version}`,
-    samplers: OPTUNA_SAMPLERS.map((name) => {
-      const runs = output.runs[name] ?? [];
-      const fractions: number[][] = [];
-      const duplicates: number[] = [];
-      for (const run of runs) {
-        const tracker = new FrontTracker(options.problem, options.truth);
-        const seen = new Set<number>();
-        const trace: number[] = [];
-        for (const row of run.rows) {
-          if (row < 0 || seen.has(row)) continue;
-          seen.add(row);
-          trace.push(tracker.add(rows[row]!.metrics));
-        }
-        fractions.push(trace);
-        duplicates.push(run.rows.filter((r) => r >= 0).length - seen.size);
-      }
-      return { name, fractions, duplicates };
-    }),
-  };
+  const { truth } = options;
+  const samplers = [];
+  let version = '';
+  // One script run per sampler, so each is timed on its own.
+  for (const spec of options.samplers) {
+    const job = {
+      table: options.tablePath,
+      objectives: options.problem.objectives,
+      constraints: options.problem.constraints,
+      samplers: [{ name: spec.name, seeds: Array.from({ length: spec.seeds }, (_, i) => i + 1), maxTrials: spec.maxTrials }],
+      stop: { ideal: [...truth.ideal], nadir: [...truth.nadir], reference: 1.1, hypervolume: truth.hypervolume, fraction: options.stopAt },
+    };
+    const started = performance.now();
+    const result = spawnSync(python, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'] });
+    if (result.error || result.status !== 0) throw new Error(`${SCRIPT} failed (exit ${result.status}): ${result.error?.message ?? ''}`);
+    const output = JSON.parse(result.stdout) as ScriptOutput;
+    version = `optuna ${output.version} (${python})`;
+    samplers.push({ spec, ...traces(options, output.runs[spec.name] ?? []), seconds: (performance.now() - started) / 1000 });
+  }
+  return { version, samplers };
 }
