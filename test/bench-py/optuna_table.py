@@ -193,7 +193,12 @@ def main():
     for spec in job["samplers"]:
         name = spec["name"]
         started = time.perf_counter()
-        runs[name] = [{"seed": s, "rows": run_study(job, table, index, name, s, spec["maxTrials"])} for s in spec["seeds"]]
+        runs[name] = []
+        for seed in spec["seeds"]:
+            seed_started = time.perf_counter()
+            rows = run_study(job, table, index, name, seed, spec["maxTrials"])
+            runs[name].append({"seed": seed, "rows": rows})
+            print(f"optuna {name} seed {seed}: {len(rows)} trials, {time.perf_counter() - seed_started:.1f} s", file=sys.stderr)
         print(f"optuna {name}: {len(spec['seeds'])} seeds in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     json.dump({"version": optuna.__version__, "runs": runs}, sys.stdout)
 
