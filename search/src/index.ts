@@ -4,8 +4,8 @@ export {};
 export type { Store } from './store/store.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './store/store-error.js';
 export { openStore, storeLocation, type OpenStoreOptions, type StoreLocation } from './store/open-store.js';
-export { openSqliteStore, sqliteDatabasePath, type SqliteStoreOptions } from './store/sqlite-store.js';
-export { openMongoStore, type MongoStoreOptions } from './store/open-mongo-store.js';
+export { openSqliteStore, sqliteDatabasePath, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export { openMongoStore, type MongoStoreOptions } from './store/mongo/open-mongo-store.js';
 export { newId } from './store/new-id.js';
 export { sha256Hex } from './store/artifact-files.js';
 export {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore, storeLocation } from './open-store.js';
-import { rejectsWith } from './store-contract-data.js';
+import { rejectsWith } from '../testing/store-contract-data.js';
 
 describe('openStore', () => {
   it('chooses MongoDB when a URI is given or in MONGODB_URI, else SQLite in FRONTIER_DATA or ./.frontier', () => {

@@ -1,5 +1,5 @@
-import { openMongoStore } from './open-mongo-store.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { openMongoStore } from './mongo/open-mongo-store.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export interface OpenStoreOptions {

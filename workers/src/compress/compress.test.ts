@@ -7,9 +7,9 @@ import { floatTensor } from '../onnx/tensor.js';
 import { compress } from './compress.js';
 import { modelFigures } from './model-figures.js';
 import type { Recipe } from './recipe.js';
-import { syntheticDataset } from './testing/datasets.js';
-import { cnnModel } from './testing/models.js';
-import { maxAbsDiff, runModel } from './testing/run-ort.js';
+import { syntheticDataset } from '../testing/compress/datasets.js';
+import { cnnModel } from '../testing/compress/models.js';
+import { maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
 
 const fit = syntheticDataset({ count: 600, shape: [1, 28, 28], seed: 3 });
 const test = syntheticDataset({ count: 50, shape: [1, 28, 28], seed: 4 });

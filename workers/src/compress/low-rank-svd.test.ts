@@ -6,8 +6,8 @@ import type { FloatTensor, Model } from '../onnx/model.js';
 import { floatTensor } from '../onnx/tensor.js';
 import { lowRankSvd } from './low-rank-svd.js';
 import { truncatedSvd } from './math/svd-truncate.js';
-import { cnnModel, mlpModel, randomInput, residualModel } from './testing/models.js';
-import { maxAbs, maxAbsDiff, runModel } from './testing/run-ort.js';
+import { cnnModel, mlpModel, randomInput, residualModel } from '../testing/compress/models.js';
+import { maxAbs, maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
 
 function randomMatrix(rows: number, cols: number, seed: number): Float32Array {
   const rng = new Rng(seed);

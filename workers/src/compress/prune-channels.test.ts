@@ -5,9 +5,9 @@ import { analyzeModel } from '../onnx/analyze-model.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { floatTensor, int64Tensor } from '../onnx/tensor.js';
 import { channelsRemoved, pruneChannels } from './prune-channels.js';
-import { maskedOriginal } from './testing/masked-original.js';
-import { cnnModel, mlpModel, randomInput, residualModel } from './testing/models.js';
-import { maxAbs, maxAbsDiff, runModel } from './testing/run-ort.js';
+import { maskedOriginal } from '../testing/compress/masked-original.js';
+import { cnnModel, mlpModel, randomInput, residualModel } from '../testing/compress/models.js';
+import { maxAbs, maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
 
 describe('pruneChannels', () => {
   const cases = [

@@ -4,8 +4,8 @@ import { Rng } from '../data/rng.js';
 import type { FloatTensor } from '../onnx/model.js';
 import { kthSmallest, pruneCount, smallestMagnitudeMasks } from './math/magnitude-mask.js';
 import { pruneMagnitude } from './prune-magnitude.js';
-import { cnnModel, randomInput } from './testing/models.js';
-import { runModel } from './testing/run-ort.js';
+import { cnnModel, randomInput } from '../testing/compress/models.js';
+import { runModel } from '../testing/compress/run-ort.js';
 
 const zerosOf = (m: Uint8Array) => m.length - m.reduce((s, v) => s + v, 0);
 

@@ -4,9 +4,9 @@ import { fillBatch } from '../data/dataset.js';
 import { DataType, type Model } from '../onnx/model.js';
 import { toNumbers } from '../onnx/tensor.js';
 import { quantizeStatic } from './quantize-static.js';
-import { syntheticDataset } from './testing/datasets.js';
-import { cnnModel, residualModel } from './testing/models.js';
-import { maxAbs, maxAbsDiff, optimizedOpTypes, runModel } from './testing/run-ort.js';
+import { syntheticDataset } from '../testing/compress/datasets.js';
+import { cnnModel, residualModel } from '../testing/compress/models.js';
+import { maxAbs, maxAbsDiff, optimizedOpTypes, runModel } from '../testing/compress/run-ort.js';
 
 const init = (m: Model, name: string) => m.graph.initializers.find((t) => t.name === name)!;
 

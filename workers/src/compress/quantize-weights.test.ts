@@ -10,8 +10,8 @@ import { inferShapes } from '../onnx/shape-inference.js';
 import { inputLayers, weightLayers } from './graph/layers.js';
 import { dequantizeTensor, quantRange } from './math/quant-params.js';
 import { layerBits, quantizeWeights, weightCodes } from './quantize-weights.js';
-import { cnnModel, mlpModel, randomInput } from './testing/models.js';
-import { maxAbs, maxAbsDiff, runModel } from './testing/run-ort.js';
+import { cnnModel, mlpModel, randomInput } from '../testing/compress/models.js';
+import { maxAbs, maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
 
 /** The float model with every weight replaced by its dequantized codes (computed here, not by ORT). */
 function simulatedReference(model: Model, bits: number, symmetric: boolean, perChannel: boolean): Model {

@@ -9,9 +9,9 @@ import { readModel } from '../onnx/read-model.js';
 import { compress } from './compress.js';
 import { constantsToInitializers, nameNodes } from './graph/edit.js';
 import { pruneChannels } from './prune-channels.js';
-import { syntheticDataset } from './testing/datasets.js';
-import { maskedOriginal } from './testing/masked-original.js';
-import { maxAbs, maxAbsDiff, optimizedOpTypes, runModel } from './testing/run-ort.js';
+import { syntheticDataset } from '../testing/compress/datasets.js';
+import { maskedOriginal } from '../testing/compress/masked-original.js';
+import { maxAbs, maxAbsDiff, optimizedOpTypes, runModel } from '../testing/compress/run-ort.js';
 
 const torchModel = (): Model => readModel(readFileSync(new URL('../../src/compress/fixtures/torch-resnet.onnx', import.meta.url)));
 const images = syntheticDataset({ count: 300, shape: [1, 28, 28], seed: 8 });

@@ -6,7 +6,7 @@ import { calibrateDevice, type CalibrationSample } from './calibrate.js';
 import { deviceGraph, type DeviceGraph } from './device-graph.js';
 import type { DeviceSpec } from './device-spec.js';
 import { predictLatency } from './latency-model.js';
-import { convNet } from './test-models.js';
+import { convNet } from '../testing/device-models.js';
 
 const base = findDevice('stm32h7', CATALOGUE_DEVICES);
 

@@ -7,7 +7,7 @@ import { deviceGraph } from './device-graph.js';
 import { deviceReport } from './device-report.js';
 import type { DeviceSpec } from './device-spec.js';
 import { predictLatency } from './latency-model.js';
-import { convNet, TEST_HOST } from './test-models.js';
+import { convNet, TEST_HOST } from '../testing/device-models.js';
 
 const devices = deviceCatalogue(TEST_HOST);
 

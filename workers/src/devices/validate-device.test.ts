@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { WorkersError } from '../errors.js';
 import { deviceCatalogue, findDevice } from './catalogue.js';
 import { validateDeviceSpec } from './validate-device.js';
-import { TEST_HOST } from './test-models.js';
+import { TEST_HOST } from '../testing/device-models.js';
 
 const userDevice = {
   id: 'nrf5340',

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateAccuracy } from './evaluate-accuracy.js';
 import { withSession } from './session.js';
-import { tinyClassifier, tinyDataset } from './test-models.js';
+import { tinyClassifier, tinyDataset } from '../testing/eval-models.js';
 import type { Dataset } from '../data/dataset.js';
 import { WorkersError } from '../errors.js';
 

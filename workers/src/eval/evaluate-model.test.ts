@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateModel } from './evaluate-model.js';
-import { tinyClassifier, tinyDataset } from './test-models.js';
+import { tinyClassifier, tinyDataset } from '../testing/eval-models.js';
 import { analyzeModel } from '../onnx/analyze-model.js';
 import { readModel } from '../onnx/read-model.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';

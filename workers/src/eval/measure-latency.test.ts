@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { latencyStats, measureLatency } from './measure-latency.js';
-import { tinyClassifier } from './test-models.js';
+import { tinyClassifier } from '../testing/eval-models.js';
 import { WorkersError } from '../errors.js';
 
 describe('measureLatency', () => {

@@ -1,11 +1,11 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkerPool, TaskFailure } from './worker-pool.js';
-import type { FaultTask } from './fixtures/fault-worker.js';
+import type { FaultTask } from '../testing/fault-worker.js';
 
 describe('WorkerPool', () => {
   const pool = new WorkerPool<FaultTask, { value: number; threadId: number }>({
-    filename: new URL('./fixtures/fault-worker.js', import.meta.url),
+    filename: new URL('../testing/fault-worker.js', import.meta.url),
     maxThreads: 2,
     taskTimeoutMs: 3000,
     maxOldGenerationSizeMb: 64,

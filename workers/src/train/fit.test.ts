@@ -4,7 +4,7 @@ import { asFloat } from '../onnx/tensor.js';
 import type { Model } from '../onnx/model.js';
 import { fit } from './fit.js';
 import { accuracyOf, predictLogits } from './predict.js';
-import { smallCnn, stripesDataset } from './testing/synthetic.js';
+import { smallCnn, stripesDataset } from '../testing/train/synthetic.js';
 
 const weights = (m: Model, name: string) => asFloat(m.graph.initializers.find((t) => t.name === name)!).data;
 

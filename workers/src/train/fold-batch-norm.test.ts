@@ -6,7 +6,7 @@ import { foldBatchNorm } from './fold-batch-norm.js';
 import { predictLogits } from './predict.js';
 import { Trainer } from './trainer.js';
 import { trainableParameters } from './trainable-parameters.js';
-import { smallCnn, stripesDataset } from './testing/synthetic.js';
+import { smallCnn, stripesDataset } from '../testing/train/synthetic.js';
 
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitFrozenPrefix } from './split-frozen-prefix.js';
 import { trainableParameters } from './trainable-parameters.js';
-import { smallCnn } from './testing/synthetic.js';
+import { smallCnn } from '../testing/train/synthetic.js';
 
 describe('trainableParameters and splitFrozenPrefix', () => {
   const model = smallCnn(1);

@@ -10,8 +10,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataType } from '../../onnx/model.js';
-import { gradientCheck, mismatches } from '../testing/grad-check.js';
-import { tinyCase, type TinyBuild } from '../testing/tiny-models.js';
+import { gradientCheck, mismatches } from '../../testing/train/grad-check.js';
+import { tinyCase, type TinyBuild } from '../../testing/train/tiny-models.js';
 import type { FloatType } from '../emitter.js';
 import type { LossSpec } from '../loss.js';
 

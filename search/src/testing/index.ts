@@ -1,0 +1,15 @@
+// Test support for code that implements or uses the store port: `@frontier/search/testing`.
+// Not part of the production surface (`@frontier/search`); nothing here is imported by `src/index.ts`.
+export { storeContract, type StoreFixture, type StoreFixtureFactory } from './store-contract.js';
+export {
+  claimed,
+  evaluated,
+  rejectsWith,
+  sampleMetrics,
+  sampleModel,
+  sampleProvenance,
+  sampleRun,
+  scene,
+  type ContractCase,
+  type Scene,
+} from './store-contract-data.js';
