@@ -44,7 +44,6 @@ export {
 
 // --- search algorithms: recipes, space, objectives, Pareto maths, samplers, tabular benchmarks ---
 export { SearchError, type SearchErrorCode } from './errors.js';
-export { seededRng, normalDeviate, shuffleInPlace, type Rng } from './rng.js';
 export {
   TECHNIQUES,
   WEIGHT_BITS,
@@ -55,9 +54,9 @@ export {
   type Recipe,
   type Technique,
   type WeightBits,
-} from './recipe/recipe.js';
-export { parseRecipe, recipeProblem } from './recipe/parse-recipe.js';
-export { canonicalRecipe, canonicalNumber, recipeKey, recipeHash, RECIPE_DIGITS } from './recipe/canonical-recipe.js';
+} from '@frontier/workers';
+export { parseRecipe, recipeProblem } from '@frontier/workers';
+export { canonicalRecipe, canonicalNumber, recipeKey, recipeHash, RECIPE_DIGITS } from '@frontier/workers';
 export { defineSpace } from './space/define-space.js';
 export { SearchSpace } from './space/search-space.js';
 export type { Gene, CategoricalGene, NumericGene } from './space/gene.js';
@@ -104,11 +103,10 @@ export { syntheticMetrics, expectedAccuracy, costMetrics } from './tabular/synth
 export { runEngine, type RunEngineOptions } from './engine/run-engine.js';
 export { DispatchFailure, type Dispatcher, type DispatchFailureKind, type EvaluationOutcome } from './engine/dispatcher.js';
 export { RunEvents, type RunEvent, type RunListener } from './engine/events.js';
-export { screenViolations, type DeviceLimits, type ScreenOptions } from './engine/screen.js';
+export { screenViolations, type DeviceLimits, type PreScreen, type ScreenOptions } from './engine/screen.js';
 export { FRONT_OBJECTIVES, nonDominated, offerToFront, type FrontChange } from './engine/update-front.js';
 export { candidateTrial, estimateMetrics, trialMetrics } from './engine/trial-metrics.js';
 export { LocalDispatcher, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
-export { InfeasibleRecipe } from './engine/screen.js';
 export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, type SearchDataset, type SearchServiceOptions } from './engine/search-service.js';
 export { DEFAULT_SPACE } from './space/default-space.js';
 export { frontOf, meetingConstraints } from './engine/run-front.js';

@@ -40,7 +40,7 @@ export { activationPeak, type ActivationPeak } from './onnx/liveness.js';
 export { analyzeModel, type ModelAnalysis, type NodeAnalysis } from './onnx/analyze-model.js';
 export { coverage, classifierLayers } from './onnx/coverage.js';
 export { supportedOpTypes } from './onnx/ops/registry.js';
-export type { Technique, TensorInfo } from './onnx/ops/op-spec.js';
+export type { Technique as CoverageTechnique, TensorInfo } from './onnx/ops/op-spec.js';
 export { intAttr, floatAttr, intsAttr, stringAttr, tensorAttr } from './onnx/attributes.js';
 export {
   GraphBuilder,
@@ -158,14 +158,27 @@ export {
 } from './compress/compress.js';
 export { modelFigures, type ModelFigures } from './compress/model-figures.js';
 export {
-  parseRecipe,
+  ACTIVATION_BITS,
+  GRANULARITIES,
+  PRUNE_CRITERIA,
+  PRUNE_DEFAULTS,
+  PRUNE_SCOPES,
+  PRUNE_STRUCTURES,
+  TECHNIQUES,
+  WEIGHT_BITS,
   type DistillRecipe,
   type LowRankRecipe,
+  type ParsedPruneRecipe,
+  type ParsedRecipe,
   type PruneRecipe,
   type QuantRecipe,
   type Recipe,
+  type Technique,
   type WeightBits,
-} from './compress/recipe.js';
+} from './recipe/recipe.js';
+export { parseRecipe, recipeProblem, show, validateRecipe } from './recipe/parse-recipe.js';
+export { RECIPE_PARAMS, isRelevant, type ParamDomain, type ParamValue } from './recipe/recipe-params.js';
+export { canonicalNumber, canonicalRecipe, recipeHash, recipeKey, RECIPE_DIGITS } from './recipe/canonical-recipe.js';
 export { keptRank, lowRankSvd, type LowRankLayer, type LowRankResult } from './compress/low-rank-svd.js';
 export { truncatedSvd, type TruncatedSvd, type TruncatedSvdOptions } from './compress/math/svd-truncate.js';
 export {
@@ -207,13 +220,19 @@ export { decodeWeights } from './compress/decode-weights.js';
 export { WorkerPool, TaskFailure, type TaskFailureKind, type WorkerPoolOptions, type RunTaskOptions } from './pool/worker-pool.js';
 export { candidateWorkerUrl } from './pool/candidate-worker-url.js';
 export { EvaluationCache, evaluateCandidate, evaluateTestSplit } from './pool/evaluate-candidate.js';
+export { handleCandidateTask } from './pool/handle-candidate-task.js';
 export type {
-  CandidateFigures,
+  BaselineOutput,
+  BaselineTask,
+  CandidateMetrics,
   CandidateOutput,
   CandidateTask,
+  EstimateOutput,
+  EstimateTask,
   EvaluateOutput,
   EvaluateTask,
   PoolDataset,
+  Provenance,
   TestOutput,
   TestTask,
 } from './pool/candidate-task.js';

@@ -1,4 +1,4 @@
-import type { Recipe } from '../recipe/recipe.js';
+import type { Recipe, TaskFailureKind } from '@frontier/workers';
 import type { CandidateMetrics, Provenance } from '../store/types.js';
 
 /** What one evaluation of a candidate produced. */
@@ -9,17 +9,24 @@ export interface EvaluationOutcome {
   readonly provenance: Provenance;
 }
 
-/** Why an evaluation produced no outcome (mirrors the worker pool's failure kinds). */
-export type DispatchFailureKind = 'threw' | 'exited' | 'memory' | 'timeout' | 'cancelled';
+/** Why an evaluation produced no outcome: the worker pool's failure kinds, wherever it ran. */
+export type DispatchFailureKind = TaskFailureKind;
 
-/** An evaluation that ended without an outcome; the dispatcher goes on serving. */
+/**
+ * An evaluation that ended without an outcome; the dispatcher goes on serving. `code` is the public
+ * code of the error the evaluation threw (`BAD_RECIPE`, `BAD_DEVICE` …), when it had one.
+ */
 export class DispatchFailure extends Error {
+  readonly code: string | undefined;
+
   constructor(
     readonly kind: DispatchFailureKind,
     message: string,
+    options: { readonly code?: string } = {},
   ) {
     super(message);
     this.name = 'DispatchFailure';
+    this.code = options.code;
   }
 }
 

@@ -7,8 +7,8 @@ import {
   type DeviceSpec,
   type EvaluateTask,
   type PoolDataset,
+  type Recipe,
 } from '@frontier/workers';
-import type { Recipe } from '../recipe/recipe.js';
 import { DispatchFailure, type Dispatcher, type EvaluationOutcome } from './dispatcher.js';
 
 export interface LocalDispatcherOptions {
@@ -80,7 +80,7 @@ export class LocalDispatcher implements Dispatcher {
     try {
       return await this.pool.run(task, signal ? { signal } : {});
     } catch (err) {
-      if (err instanceof TaskFailure) throw new DispatchFailure(err.kind, err.message);
+      if (err instanceof TaskFailure) throw new DispatchFailure(err.kind, err.message, err.code !== undefined ? { code: err.code } : {});
       throw new DispatchFailure('threw', err instanceof Error ? err.message : String(err));
     }
   }

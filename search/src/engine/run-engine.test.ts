@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { CandidateEstimates, CandidateMetrics, Model, NewRun } from '../store/types.js';
-import type { Recipe } from '../recipe/recipe.js';
+import type { Recipe } from '@frontier/workers';
+import type { PreScreen } from './screen.js';
 import { DispatchFailure, type Dispatcher, type EvaluationOutcome } from './dispatcher.js';
 import { RunEvents, type RunEvent } from './events.js';
 import { runEngine } from './run-engine.js';
@@ -33,9 +34,10 @@ function fakeMetrics(recipe: Recipe): CandidateMetrics {
   };
 }
 
-function estimate(recipe: Recipe): CandidateEstimates {
+function estimate(recipe: Recipe): Promise<PreScreen> {
   const m = fakeMetrics(recipe);
-  return { latencyMs: m.latency.ms, peakRamBytes: m.peakRamBytes, deployBytes: m.deployBytes, params: m.params, macs: m.macs };
+  const estimates: CandidateEstimates = { latencyMs: m.latency.ms, peakRamBytes: m.peakRamBytes, deployBytes: m.deployBytes, params: m.params, macs: m.macs };
+  return Promise.resolve({ estimates });
 }
 
 class FakeDispatcher implements Dispatcher {

@@ -1,9 +1,7 @@
 import { Rng } from '@frontier/workers';
 import { SearchError } from '../errors.js';
 import { parseConstraints, parseObjectives, type Constraints } from '../objectives/objectives.js';
-import { recipeKey } from '../recipe/canonical-recipe.js';
-import { parseRecipe } from '../recipe/parse-recipe.js';
-import type { Recipe } from '../recipe/recipe.js';
+import { recipeKey, validateRecipe, type Recipe } from '@frontier/workers';
 import { createSampler, parseSamplerConfig } from '../samplers/create-sampler.js';
 import type { Sampler, Trial } from '../samplers/sampler.js';
 import { defineSpace } from '../space/define-space.js';
@@ -11,7 +9,7 @@ import type { Store } from '../store/store.js';
 import type { Candidate, CandidateEstimates, Model, Run } from '../store/types.js';
 import { DispatchFailure, type Dispatcher } from './dispatcher.js';
 import { RunEvents } from './events.js';
-import { InfeasibleRecipe, screenViolations, type DeviceLimits } from './screen.js';
+import { screenViolations, type DeviceLimits, type PreScreen } from './screen.js';
 import { candidateTrial } from './trial-metrics.js';
 import { offerToFront } from './update-front.js';
 
@@ -19,8 +17,12 @@ export interface RunEngineOptions {
   readonly store: Store;
   readonly runId: string;
   readonly dispatcher: Dispatcher;
-  /** Analytic estimates of a recipe's compressed model on the run's device, computed without compressing. */
-  readonly estimate: (recipe: Recipe) => CandidateEstimates | Promise<CandidateEstimates>;
+  /**
+   * Analytic estimates of a recipe's compressed model on the run's device, computed without
+   * compressing (off the event loop: in a worker). A recipe the device cannot run at all comes back
+   * with `unsupported`, as data.
+   */
+  readonly estimate: (recipe: Recipe) => Promise<PreScreen>;
   readonly device: DeviceLimits;
   /** See `ScreenOptions.latencySlack`. Default 0. */
   readonly latencySlack?: number;
@@ -52,7 +54,8 @@ class RunEngine {
   private readonly events: RunEvents;
   private readonly now: () => number;
   private readonly trials: Trial[] = [];
-  private readonly queue: Candidate[] = [];
+  /** PENDING candidates to dispatch, each with its recipe. */
+  private readonly queue: { candidate: Candidate; recipe: Recipe }[] = [];
   private readonly inflight = new Map<string, { recipe: Recipe; done: Promise<void> }>();
   private sampler!: Sampler;
   private model!: Model;
@@ -103,8 +106,10 @@ class RunEngine {
       if (c.status === 'RUNNING') {
         throw new SearchError('BAD_ARGUMENT', `candidate ${c.id} of run ${run.id} is RUNNING: requeue interrupted candidates before resuming`);
       }
-      if (c.status === 'PENDING') this.queue.push(c);
-      else this.record(c);
+      // The store keeps recipes opaque: a stored recipe enters the engine here, once, and is checked.
+      const recipe = validateRecipe(c.recipe);
+      if (c.status === 'PENDING') this.queue.push({ candidate: c, recipe });
+      else this.record(c, recipe);
     }
   }
 
@@ -112,7 +117,7 @@ class RunEngine {
     for (;;) {
       while (this.mayStart()) {
         const next = this.queue.shift() ?? (await this.propose());
-        if (next) this.dispatch(next);
+        if (next) this.dispatch(next.candidate, next.recipe);
       }
       if (this.inflight.size === 0) return;
       await Promise.race([...this.inflight.values()].map((f) => f.done));
@@ -129,7 +134,7 @@ class RunEngine {
   }
 
   /** Asks for a new recipe and settles everything that needs no evaluation; returns a candidate to dispatch. */
-  private async propose(): Promise<Candidate | undefined> {
+  private async propose(): Promise<{ candidate: Candidate; recipe: Recipe } | undefined> {
     let recipe: Recipe;
     try {
       recipe = this.sampler.ask({ trials: this.trials, pending: [...this.inflight.values()].map((f) => f.recipe) });
@@ -145,34 +150,33 @@ class RunEngine {
     let estimates: CandidateEstimates = {};
     let violations: string[];
     try {
-      estimates = await this.o.estimate(recipe);
-      violations = screenViolations(estimates, { constraints: this.constraints, device: this.o.device, latencySlack: this.o.latencySlack ?? 0 });
+      const screen = await this.o.estimate(recipe);
+      estimates = screen.unsupported === undefined ? screen.estimates : {};
+      violations = screen.unsupported !== undefined
+        ? [screen.unsupported]
+        : screenViolations(estimates, { constraints: this.constraints, device: this.o.device, latencySlack: this.o.latencySlack ?? 0 });
     } catch (err) {
-      if (!(err instanceof InfeasibleRecipe)) {
-        const c = await store.insertCandidate({ runId: this.runRecord.id, recipe, recipeKey: key });
-        this.settle(await store.transitionCandidate({ id: c.id, from: 'PENDING', to: 'FAILED', reason: `pre-screen: ${(err as Error).message}` }));
-        return undefined;
-      }
-      violations = [err.message];
+      const c = await store.insertCandidate({ runId: this.runRecord.id, recipe, recipeKey: key });
+      this.settle(await store.transitionCandidate({ id: c.id, from: 'PENDING', to: 'FAILED', reason: `pre-screen: ${(err as Error).message}` }), recipe);
+      return undefined;
     }
     if (violations.length > 0) {
       this.infeasibleStreak++;
       this.lastViolation = violations.join('; ');
       const reason = `pre-screen: ${this.lastViolation}`;
-      this.settle(await store.insertCandidate({ runId: this.runRecord.id, recipe, recipeKey: key, status: 'INFEASIBLE', reason, estimates }));
+      this.settle(await store.insertCandidate({ runId: this.runRecord.id, recipe, recipeKey: key, status: 'INFEASIBLE', reason, estimates }), recipe);
       return undefined;
     }
     this.infeasibleStreak = 0;
     const reusable = await store.findReusableResult({ modelSha256: this.model.sha256, dataset: this.runRecord.dataset, deviceId: this.runRecord.deviceId, recipeKey: key });
     const candidate = await store.insertCandidate({ runId: this.runRecord.id, recipe, recipeKey: key, estimates });
-    if (!reusable) return candidate;
+    if (!reusable) return { candidate, recipe };
     const { metrics, artifactSha256, provenance } = reusable;
-    this.settle(await store.recordResult({ id: candidate.id, from: 'PENDING', metrics: metrics!, artifactSha256: artifactSha256!, provenance: provenance!, reusedFrom: reusable.id }));
+    this.settle(await store.recordResult({ id: candidate.id, from: 'PENDING', metrics: metrics!, artifactSha256: artifactSha256!, provenance: provenance!, reusedFrom: reusable.id }), recipe);
     return undefined;
   }
 
-  private dispatch(candidate: Candidate): void {
-    const recipe = parseRecipe(candidate.recipe);
+  private dispatch(candidate: Candidate, recipe: Recipe): void {
     const done = this.evaluate(candidate, recipe).finally(() => this.inflight.delete(candidate.id));
     this.inflight.set(candidate.id, { recipe, done });
   }
@@ -186,13 +190,13 @@ class RunEngine {
       const outcome = await this.o.dispatcher.evaluate(recipe, { seed, ...(this.o.signal ? { signal: this.o.signal } : {}) });
       const ref = await store.putArtifact(outcome.artifact);
       const done = await store.recordResult({ id: candidate.id, metrics: outcome.metrics, artifactSha256: ref.sha256, provenance: outcome.provenance });
-      this.settle(done);
+      this.settle(done, recipe);
       await this.saveElapsed();
       await this.offer(done, outcome.artifact);
     } catch (err) {
       if (!(err instanceof DispatchFailure)) throw err;
       const reason = err.kind === 'cancelled' ? 'cancelled with the run' : `${err.kind}: ${err.message}`;
-      this.settle(await store.transitionCandidate({ id: candidate.id, from: 'RUNNING', to: 'FAILED', reason }));
+      this.settle(await store.transitionCandidate({ id: candidate.id, from: 'RUNNING', to: 'FAILED', reason }), recipe);
     }
   }
 
@@ -220,13 +224,13 @@ class RunEngine {
   }
 
   /** Records a finished candidate: history, sampler, counters, event. */
-  private settle(c: Candidate): void {
-    this.record(c);
+  private settle(c: Candidate, recipe: Recipe): void {
+    this.record(c, recipe);
     this.events.emit({ type: 'candidateFinished', runId: this.runRecord.id, candidate: c });
   }
 
-  private record(c: Candidate): void {
-    const trial = candidateTrial(c);
+  private record(c: Candidate, recipe: Recipe): void {
+    const trial = candidateTrial(c, recipe);
     if (!trial) return;
     this.trials.push(trial);
     this.sampler.tell(trial);

@@ -42,10 +42,9 @@ function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }
 
-/** Thrown by an estimator when a recipe cannot work on the device at all (a precision it lacks). */
-export class InfeasibleRecipe extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InfeasibleRecipe';
-  }
+/** What the pre-screen learns of a recipe without compressing it. */
+export interface PreScreen {
+  readonly estimates: CandidateEstimates;
+  /** Why the device cannot run the compressed model at all (a precision it lacks): the recipe is infeasible. */
+  readonly unsupported?: string;
 }

@@ -1,26 +1,15 @@
-import {
-  analyzeModel,
-  evaluateAccuracy,
-  estimateRecipe,
-  HOST_DEVICE_ID,
-  loadFashionMnist,
-  readModel,
-  validateDeviceSpec,
-  type DeviceSpec,
-  type Model as OnnxModel,
-} from '@frontier/workers';
+import { analyzeModel, HOST_DEVICE_ID, readModel, validateDeviceSpec, type DeviceSpec } from '@frontier/workers';
 import { SearchError } from '../errors.js';
 import { parseConstraints, parseObjectives } from '../objectives/objectives.js';
 import { parseSamplerConfig } from '../samplers/create-sampler.js';
 import { defineSpace } from '../space/define-space.js';
 import type { Store } from '../store/store.js';
-import type { Budget, CandidateEstimates, Model, Run } from '../store/types.js';
-import type { Recipe } from '../recipe/recipe.js';
+import type { Budget, Model, Run } from '../store/types.js';
 import type { Dispatcher } from './dispatcher.js';
-import { InfeasibleRecipe } from './screen.js';
 import type { RunEvents } from './events.js';
 import { LocalDispatcher } from './local-dispatcher.js';
 import { runEngine } from './run-engine.js';
+import { SidePool } from './side-pool.js';
 
 /** The datasets a run can search on. */
 export const SEARCH_DATASETS = ['fashion-mnist'] as const;
@@ -73,14 +62,20 @@ export class SearchService {
 
   /**
    * Registers an ONNX model (idempotent by content): checks it is supported, records its analysis
-   * and its baseline top-1 accuracy on `val` of the dataset.
+   * and its baseline top-1 accuracy on `val` of the dataset (measured on a worker thread: the
+   * event loop stays free for the requests a server is answering meanwhile).
    */
   async registerModel(input: { readonly name: string; readonly bytes: Uint8Array; readonly dataset?: SearchDataset }): Promise<Model> {
     const onnx = readModel(input.bytes);
     const analysis = analyzeModel(onnx);
     const dataset = input.dataset ?? 'fashion-mnist';
-    const val = loadFashionMnist({ split: 'val', dataDir: this.o.dataDir });
-    const baseline = await evaluateAccuracy(input.bytes, val, {});
+    const side = new SidePool();
+    let accuracy: number;
+    try {
+      accuracy = await side.baseline({ model: input.bytes, dataset, dataDir: this.o.dataDir });
+    } finally {
+      await side.close();
+    }
     return this.o.store.registerModel({
       name: input.name,
       onnx: input.bytes,
@@ -89,7 +84,7 @@ export class SearchService {
       params: analysis.params,
       macs: analysis.macs,
       coverage: analysis.nodes.map((n) => ({ node: n.name, opType: n.opType, techniques: n.techniques })),
-      baseline: { dataset: `${dataset}/val`, accuracy: baseline.accuracy },
+      baseline: { dataset: `${dataset}/val`, accuracy },
     });
   }
 
@@ -127,7 +122,6 @@ export class SearchService {
     const model = await store.getModel(run.modelId);
     const device = validateDeviceSpec((await store.getDevice(run.deviceId)).spec);
     const bytes = await store.getArtifact(model.sha256);
-    const onnx = readModel(bytes);
     const dispatcher = (this.o.dispatcherFor ?? ((c) => new LocalDispatcher(c)))({
       model: { sha256: model.sha256, bytes },
       dataset: run.dataset as SearchDataset,
@@ -135,19 +129,20 @@ export class SearchService {
       device,
       ...(this.o.threads !== undefined ? { threads: this.o.threads } : {}),
     });
+    const side = new SidePool();
     try {
       return await runEngine({
         store,
         runId,
         dispatcher,
-        estimate: (recipe) => estimate(onnx, recipe, device),
+        estimate: (recipe) => side.estimate({ model: { sha256: model.sha256, bytes }, recipe, device }),
         device: { ramBytes: device.ramBytes, flashBytes: device.storageBytes },
         latencySlack: device.id === HOST_DEVICE_ID ? HOST_LATENCY_SLACK : 0,
         ...(options.events ? { events: options.events } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } finally {
-      await dispatcher.close();
+      await Promise.all([dispatcher.close(), side.close()]);
     }
   }
 
@@ -162,11 +157,4 @@ export class SearchService {
     for (const run of runs) out.push(await this.start(run.id, options.events ? { events: options.events } : {}));
     return out;
   }
-}
-
-/** Pre-screen estimates; a device that cannot run the compressed model makes the recipe infeasible. */
-async function estimate(model: OnnxModel, recipe: Recipe, device: DeviceSpec): Promise<CandidateEstimates> {
-  const e = await estimateRecipe(model, recipe, device);
-  if (e.unsupported) throw new InfeasibleRecipe(e.unsupported);
-  return { ...(e.latencyMs !== undefined ? { latencyMs: e.latencyMs } : {}), peakRamBytes: e.peakRamBytes, deployBytes: e.deployBytes, params: e.params, macs: e.macs };
 }

@@ -1,6 +1,6 @@
 import type { TrialMetrics } from '../objectives/objectives.js';
 import type { Trial } from '../samplers/sampler.js';
-import { parseRecipe } from '../recipe/parse-recipe.js';
+import type { Recipe } from '@frontier/workers';
 import type { Candidate, CandidateEstimates, CandidateMetrics } from '../store/types.js';
 
 /** A stored candidate's measured metrics in the samplers' flat form. */
@@ -27,9 +27,11 @@ export function estimateMetrics(e: CandidateEstimates): TrialMetrics {
   return out;
 }
 
-/** The sampler's view of a finished candidate, or undefined while it is still pending or running. */
-export function candidateTrial(c: Candidate): Trial | undefined {
-  const recipe = parseRecipe(c.recipe);
+/**
+ * The sampler's view of a finished candidate, or undefined while it is still pending or running.
+ * `recipe` is the candidate's recipe as the engine holds it (validated where it entered).
+ */
+export function candidateTrial(c: Candidate, recipe: Recipe): Trial | undefined {
   switch (c.status) {
     case 'DONE':
       return { recipe, status: 'done', metrics: trialMetrics(c.metrics!) };

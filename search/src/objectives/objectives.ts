@@ -1,5 +1,5 @@
 import { SearchError } from '../errors.js';
-import { show } from '../recipe/parse-recipe.js';
+import { show } from '@frontier/workers';
 
 /**
  * What a trial reports, flattened from a candidate's metrics: validation accuracy in [0, 1],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRng } from '../rng.js';
+import { Rng } from '@frontier/workers';
 import { crowdingDistance } from './crowding-distance.js';
 import { constrainedDominates, dominates } from './dominance.js';
 import { greedyHypervolumeSubset, hypervolumeContributions } from './hypervolume-contributions.js';
@@ -33,7 +33,7 @@ function cellCount(values: Float64Array, m: number, L: number): number {
 }
 
 function randomIntegerRows(seed: number, n: number, m: number, L: number): Float64Array {
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   return Float64Array.from({ length: n * m }, () => rng.int(L));
 }
 
@@ -119,7 +119,7 @@ describe('hypervolume', () => {
   }
 
   it('WFG agrees with the 3-D sweep on real-valued sets', () => {
-    const rng = seededRng(3);
+    const rng = new Rng(3);
     const v = Float64Array.from({ length: 3 * 50 }, () => rng.next());
     const sweep = hypervolume(v, 3, [1.1, 1.1, 1.1]);
     assert.ok(sweep > 0.5);

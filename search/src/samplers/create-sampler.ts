@@ -1,6 +1,6 @@
 import { UnreachableCaseError } from '@frontier/workers';
 import { SearchError } from '../errors.js';
-import { show } from '../recipe/parse-recipe.js';
+import { show } from '@frontier/workers';
 import { GridSampler } from './grid-sampler.js';
 import { Nsga2Sampler, type Nsga2Options } from './nsga2/nsga2-sampler.js';
 import { RandomSampler } from './random-sampler.js';

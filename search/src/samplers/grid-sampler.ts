@@ -1,7 +1,6 @@
 import { SearchError } from '../errors.js';
-import { recipeKey } from '../recipe/canonical-recipe.js';
-import type { Recipe } from '../recipe/recipe.js';
-import { shuffleInPlace } from '../rng.js';
+import { recipeKey } from '@frontier/workers';
+import type { Recipe } from '@frontier/workers';
 import { seenKeys } from './propose-unique.js';
 import type { Sampler, SamplerContext, SearchHistory, Trial } from './sampler.js';
 import { TrialArchive } from './trial-archive.js';
@@ -27,7 +26,7 @@ export class GridSampler implements Sampler {
     }
     if (space.size > MAX_GRID) throw new SearchError('BAD_SPACE', `grid search is limited to ${MAX_GRID} recipes, the space has ${space.size}`);
     this.archive = new TrialArchive(space, context.objectives, context.constraints);
-    this.order = shuffleInPlace(context.rng, Uint32Array.from({ length: space.size }, (_, i) => i));
+    this.order = context.rng.shuffle(Uint32Array.from({ length: space.size }, (_, i) => i));
   }
 
   ask(history: SearchHistory): Recipe {

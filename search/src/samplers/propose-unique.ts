@@ -1,7 +1,7 @@
 import { SearchError } from '../errors.js';
-import { recipeKey } from '../recipe/canonical-recipe.js';
-import type { Recipe } from '../recipe/recipe.js';
-import type { Rng } from '../rng.js';
+import { recipeKey } from '@frontier/workers';
+import type { Recipe } from '@frontier/workers';
+import type { Rng } from '@frontier/workers';
 import type { SearchSpace } from '../space/search-space.js';
 
 /** A set of recipe keys to avoid. */

@@ -1,6 +1,6 @@
 import type { Constraints, Metric, TrialMetrics } from '../objectives/objectives.js';
-import type { Recipe } from '../recipe/recipe.js';
-import type { Rng } from '../rng.js';
+import type { Recipe } from '@frontier/workers';
+import type { Rng } from '@frontier/workers';
 import type { SearchSpace } from '../space/search-space.js';
 
 /** How a trial ended: measured, rejected by the pre-screen (estimates only), or failed. */

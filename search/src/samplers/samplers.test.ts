@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SearchError } from '../errors.js';
 import { constraintViolation, type Constraints, type Metric, type TrialMetrics } from '../objectives/objectives.js';
-import { canonicalRecipe, recipeKey } from '../recipe/canonical-recipe.js';
-import { parseRecipe } from '../recipe/parse-recipe.js';
-import type { Recipe } from '../recipe/recipe.js';
-import { seededRng } from '../rng.js';
+import { canonicalRecipe, recipeKey } from '@frontier/workers';
+import { validateRecipe } from '@frontier/workers';
+import type { Recipe } from '@frontier/workers';
+import { Rng } from '@frontier/workers';
 import { defineSpace } from '../space/define-space.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { syntheticFashionCnnTable } from '../tabular/synthetic-fashion-cnn.js';
@@ -34,7 +34,7 @@ const modelKinds = KINDS.filter((k) => k.kind === 'nsga2' || k.kind === 'tpe');
 const synthetic = (recipe: Recipe): TrialMetrics => ({ accuracy: expectedAccuracy(recipe), ...costMetrics(recipe) });
 
 function make(config: SamplerConfig, space: SearchSpace, seed: number, cons: Constraints = constraints): Sampler {
-  return createSampler(config, { space, objectives, constraints: cons, rng: seededRng(seed) });
+  return createSampler(config, { space, objectives, constraints: cons, rng: new Rng(seed) });
 }
 
 /** Sequential ask/tell for `n` trials. */
@@ -60,7 +60,7 @@ describe('samplers', () => {
         const keys = new Set(trials.map((t) => recipeKey(t.recipe)));
         assert.equal(keys.size, trials.length, 'no recipe twice');
         for (const { recipe } of trials) {
-          assert.deepEqual(parseRecipe(recipe), recipe);
+          assert.deepEqual(validateRecipe(recipe), recipe);
           assert.deepEqual(canonicalRecipe(recipe), recipe);
           assert.equal(space.whyOutside(recipe), undefined, recipeKey(recipe));
         }
@@ -108,7 +108,7 @@ describe('samplers', () => {
   // One recipe of the synthetic table's 728 is this accurate and this fast: random search needs
   // 364 evaluations on average to find it.
   const table = parseTable(syntheticFashionCnnTable());
-  const oneFeasible: Constraints = { minAccuracy: 0.87, maxLatencyMs: 6 };
+  const oneFeasible: Constraints = { minAccuracy: 0.865, maxLatencyMs: 6 };
   for (const config of modelKinds) {
     it(`${config.kind} finds the one feasible recipe of a table within 200 evaluations`, () => {
       assert.equal(table.file.rows.filter((r) => constraintViolation(r.metrics, oneFeasible) === 0).length, 1);

@@ -1,6 +1,6 @@
 import { SearchError } from '../errors.js';
 import { constraintViolation, metricDirection, writeMinimised, type Constraints, type Metric } from '../objectives/objectives.js';
-import { recipeKey } from '../recipe/canonical-recipe.js';
+import { recipeKey } from '@frontier/workers';
 import type { SearchSpace } from '../space/search-space.js';
 import type { Trial } from './sampler.js';
 

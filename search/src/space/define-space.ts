@@ -1,9 +1,6 @@
 import { SearchError } from '../errors.js';
-import { canonicalNumber } from '../recipe/canonical-recipe.js';
-import { show } from '../recipe/parse-recipe.js';
-import { TECHNIQUES, type Technique } from '../recipe/recipe.js';
+import { canonicalNumber, RECIPE_PARAMS, show, TECHNIQUES, type ParamDomain, type Technique } from '@frontier/workers';
 import type { CategoricalGene, Gene, NumericGene } from './gene.js';
-import { PARAM_DOMAINS, type ParamDomain } from './param-domains.js';
 import { SearchSpace, type ParamLayout, type TechniqueLayout } from './search-space.js';
 import type { Choice, RangeSpec, SpaceSpec } from './space-spec.js';
 
@@ -103,7 +100,7 @@ function parseParam(path: string, domain: ParamDomain, raw: unknown): ParsedPara
 function parseTechnique(technique: Technique, raw: unknown, genes: Gene[]): TechniqueLayout {
   const path = `space.${technique}`;
   if (!isRecord(raw)) fail(path, `must be an object, got ${show(raw)}`, raw);
-  const domains = PARAM_DOMAINS[technique];
+  const domains = RECIPE_PARAMS[technique];
   for (const key of Object.keys(raw)) {
     if (key !== 'optional' && !(key in domains)) fail(path, `has unknown parameter ${show(key)} (allowed: optional, ${Object.keys(domains).join(', ')})`, raw);
   }
@@ -117,11 +114,11 @@ function parseTechnique(technique: Technique, raw: unknown, genes: Gene[]): Tech
   const params: ParamLayout[] = [];
   for (const [param, domain] of Object.entries(domains)) {
     const given = raw[param];
-    if (given === undefined && domain.default === undefined) {
-      if (domain.kind === 'enum') continue; // a kernel option the space leaves to the kernel
+    if (given === undefined && domain.spaceDefault === undefined) {
+      if (domain.kernelDefault !== undefined) continue; // a kernel option the space leaves to the kernel
       fail(`${path}.${param}`, 'is required', undefined);
     }
-    const parsed = parseParam(`${path}.${param}`, domain, given ?? domain.default);
+    const parsed = parseParam(`${path}.${param}`, domain, given ?? domain.spaceDefault);
     if ('fixed' in parsed) {
       params.push({ param, fixed: parsed.fixed });
     } else {

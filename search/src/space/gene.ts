@@ -1,5 +1,5 @@
-import { canonicalNumber } from '../recipe/canonical-recipe.js';
-import type { Technique } from '../recipe/recipe.js';
+import { canonicalNumber } from '@frontier/workers';
+import type { Technique } from '@frontier/workers';
 import type { Choice } from './space-spec.js';
 
 interface GeneBase {

@@ -1,8 +1,6 @@
 import { SearchError } from '../errors.js';
-import { canonicalRecipe, recipeKey } from '../recipe/canonical-recipe.js';
-import { parseRecipe, recipeProblem, show } from '../recipe/parse-recipe.js';
-import { PRUNE_DEFAULTS, type Recipe, type Technique } from '../recipe/recipe.js';
-import type { Rng } from '../rng.js';
+import { canonicalRecipe, isRelevant, RECIPE_PARAMS, recipeKey, recipeProblem, show, validateRecipe, type Recipe, type Technique } from '@frontier/workers';
+import type { Rng } from '@frontier/workers';
 import { geneCardinality, geneCoordinate, geneValue, geneValues, type Gene } from './gene.js';
 import type { Choice, SpaceSpec } from './space-spec.js';
 
@@ -65,7 +63,7 @@ export class SearchSpace {
 
   /** The recipe at `point`, in canonical form. Throws `BAD_RECIPE` for an invalid combination. */
   decode(point: Float64Array): Recipe {
-    return canonicalRecipe(parseRecipe(this.decodeFields(point)));
+    return canonicalRecipe(validateRecipe(this.decodeFields(point)));
   }
 
   /** Whether `point` decodes to a valid recipe (e.g. not 16-bit weights with int8 activations). */
@@ -157,7 +155,7 @@ export class SearchSpace {
           if (p.gene !== undefined) point[p.gene] = Number.NaN;
           continue;
         }
-        const value = fields[p.param] ?? kernelDefault(layout.technique, p.param);
+        const value = fields[p.param] ?? RECIPE_PARAMS[layout.technique][p.param]?.kernelDefault;
         const name = `${layout.technique}.${p.param}`;
         if (value === undefined) return `${name} is missing`;
         if (p.gene === undefined) {
@@ -204,19 +202,6 @@ export class SearchSpace {
     }
     return settings;
   }
-}
-
-/** Whether a field matters given the others: a pruning scope only for unstructured pruning, a criterion only for channel pruning. */
-function isRelevant(technique: Technique, param: string, fields: Readonly<Fields>): boolean {
-  if (technique !== 'prune') return true;
-  if (param === 'scope') return fields['structure'] === 'unstructured';
-  if (param === 'criterion') return fields['structure'] === 'channel';
-  return true;
-}
-
-function kernelDefault(technique: Technique, param: string): Choice | undefined {
-  if (technique !== 'prune') return undefined;
-  return param === 'scope' ? PRUNE_DEFAULTS.scope : param === 'criterion' ? PRUNE_DEFAULTS.criterion : undefined;
 }
 
 /** A coordinate drawn uniformly for one gene. */

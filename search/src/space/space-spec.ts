@@ -1,4 +1,4 @@
-import type { DistillRecipe, PruneRecipe, QuantRecipe } from '../recipe/recipe.js';
+import type { DistillRecipe, PruneRecipe, QuantRecipe } from '@frontier/workers';
 
 /** A value a parameter can take. */
 export type Choice = string | number | boolean;

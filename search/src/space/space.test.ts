@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SearchError } from '../errors.js';
-import { recipeKey } from '../recipe/canonical-recipe.js';
-import { parseRecipe } from '../recipe/parse-recipe.js';
-import { seededRng } from '../rng.js';
+import { recipeKey } from '@frontier/workers';
+import { parseRecipe } from '@frontier/workers';
+import { Rng } from '@frontier/workers';
 import { defineSpace } from './define-space.js';
 
 /** lowRank: off | 2 ratios (3) · prune: off | 4 ratios × 2 structures (9) · quant (always): 3 × 2 minus 16-bit with int8 (5) = 135. */
@@ -88,7 +88,7 @@ describe('SearchSpace', () => {
 
   it('decodes random points of a continuous space into canonical recipes inside it', () => {
     const space = defineSpace(continuous);
-    const rng = seededRng(9);
+    const rng = new Rng(9);
     for (let i = 0; i < 500; i++) {
       const point = space.randomPoint(rng);
       if (!space.isValidPoint(point)) continue;

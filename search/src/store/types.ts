@@ -1,3 +1,5 @@
+import type { CandidateMetrics, Provenance } from '@frontier/workers';
+
 /**
  * Entities of the Frontier store and the inputs of its operations. Nested data that other parts of
  * Frontier define (recipes, objectives, constraints, search spaces, sampler settings, device specs,
@@ -161,22 +163,9 @@ export interface RunUpdate {
 export const candidateStatuses = ['PENDING', 'RUNNING', 'DONE', 'FAILED', 'INFEASIBLE'] as const;
 export type CandidateStatus = (typeof candidateStatuses)[number];
 
-export type LatencySource = 'MEASURED' | 'PREDICTED';
-
-/** What an evaluation measured. */
-export interface CandidateMetrics {
-  /** Top-1 accuracy in [0, 1]; `test` is measured for front members only. */
-  readonly accuracy: { readonly val: number; readonly test?: number };
-  readonly latency: { readonly ms: number; readonly source: LatencySource };
-  readonly peakRamBytes: number;
-  /** Size of the ONNX file. */
-  readonly modelBytes: number;
-  /** Size packed for the device (weights at their stored bit width). */
-  readonly deployBytes: number;
-  readonly params: number;
-  readonly nonzeroParams: number;
-  readonly macs: number;
-}
+// One metrics type and one provenance type across the thread (and queue) boundary: the worker that
+// measures a candidate defines them, the store keeps them.
+export type { CandidateMetrics, LatencySource, Provenance } from '@frontier/workers';
 
 /** The pre-screen's analytic estimates, kept so an INFEASIBLE candidate shows why. */
 export interface CandidateEstimates {
@@ -188,16 +177,6 @@ export interface CandidateEstimates {
 }
 
 /** Where a result came from, so that it can be reproduced. */
-export interface Provenance {
-  readonly modelSha256: string;
-  readonly datasetSha256: string;
-  /** Versions of what produced the result (`frontier`, `onnxruntime-node`, `node` …). */
-  readonly versions: { readonly [name: string]: string };
-  readonly seed: number;
-  /** Milliseconds spent per phase (`compress`, `evaluate` …). */
-  readonly timings: { readonly [phase: string]: number };
-}
-
 export interface Candidate {
   readonly id: string;
   readonly runId: string;

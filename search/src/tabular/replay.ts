@@ -1,5 +1,5 @@
 import { SearchError } from '../errors.js';
-import type { Recipe } from '../recipe/recipe.js';
+import type { Recipe } from '@frontier/workers';
 import type { Sampler, Trial } from '../samplers/sampler.js';
 import { FrontTracker, type BenchmarkProblem, type TrueFront } from './front-tracker.js';
 import type { TabularBenchmark } from './table.js';

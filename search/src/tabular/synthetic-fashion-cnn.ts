@@ -1,4 +1,4 @@
-import { seededRng } from '../rng.js';
+import { Rng } from '@frontier/workers';
 import { defineSpace } from '../space/define-space.js';
 import type { SpaceSpec } from '../space/space-spec.js';
 import { syntheticMetrics } from './synthetic-model.js';
@@ -23,7 +23,7 @@ export const SYNTHETIC_TABLE_SEED = 20240601;
 /** The synthetic table: every recipe of the space, in grid order, with metrics from synthetic-model.ts. */
 export function syntheticFashionCnnTable(seed = SYNTHETIC_TABLE_SEED): TableFile {
   const space = defineSpace(SYNTHETIC_FASHION_CNN_SPACE);
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const rows: TableRow[] = [];
   for (let i = 0; i < space.size; i++) {
     const recipe = space.recipeAt(i);

@@ -1,6 +1,6 @@
 import type { TrialMetrics } from '../objectives/objectives.js';
-import type { Recipe } from '../recipe/recipe.js';
-import { normalDeviate, type Rng } from '../rng.js';
+import type { Recipe } from '@frontier/workers';
+import type { Rng } from '@frontier/workers';
 
 /**
  * A synthetic model of what compression does to a small CNN for Fashion-MNIST on an STM32H743, for
@@ -200,7 +200,7 @@ export function costMetrics(recipe: Recipe): Required<Omit<TrialMetrics, 'accura
 /** Metrics of a recipe with seeded noise: binomial evaluation noise, plus run-to-run spread when fine-tuned. */
 export function syntheticMetrics(recipe: Recipe, rng: Rng): Required<TrialMetrics> {
   const mean = expectedAccuracy(recipe);
-  const noise = Math.sqrt((mean * (1 - mean)) / VAL_IMAGES) * normalDeviate(rng) + (recipe.distill ? FINE_TUNE_NOISE * normalDeviate(rng) : 0);
+  const noise = Math.sqrt((mean * (1 - mean)) / VAL_IMAGES) * rng.normal() + (recipe.distill ? FINE_TUNE_NOISE * rng.normal() : 0);
   const accuracy = Math.round(VAL_IMAGES * Math.min(1, Math.max(0, mean + noise))) / VAL_IMAGES;
   return { accuracy, ...costMetrics(recipe) };
 }

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { SearchError } from '../errors.js';
 import { constraintViolation } from '../objectives/objectives.js';
 import { createSampler } from '../samplers/create-sampler.js';
-import { seededRng } from '../rng.js';
+import { Rng } from '@frontier/workers';
 import { formatTable } from './format-table.js';
 import { FrontTracker, trueFront, type BenchmarkProblem } from './front-tracker.js';
 import { evaluationsToReach, replay } from './replay.js';
@@ -50,8 +50,13 @@ describe('tables', () => {
   });
 
   it('follows its accuracy model within the evaluation noise', () => {
-    // Binomial noise on 5000 images plus 0.3 % fine-tuning spread: |error| < 5 σ ≈ 0.025 everywhere.
-    for (const row of generated.rows) assert.ok(Math.abs(row.metrics.accuracy! - expectedAccuracy(row.recipe)) < 0.025);
+    // Binomial noise on 5000 images plus 0.3 % fine-tuning spread: |error| < 5 σ everywhere, σ taken
+    // at each row's expected accuracy (σ ≈ 0.004 near 90 %, up to 0.008 for the most compressed rows).
+    for (const row of generated.rows) {
+      const mean = expectedAccuracy(row.recipe);
+      const sigma = Math.sqrt((mean * (1 - mean)) / 5000 + (row.recipe.distill ? 0.003 ** 2 : 0));
+      assert.ok(Math.abs(row.metrics.accuracy! - mean) < 5 * sigma, `${JSON.stringify(row.recipe)}: ${row.metrics.accuracy} vs ${mean}`);
+    }
   });
 });
 
@@ -60,7 +65,7 @@ describe('replay on a table', () => {
   const truth = trueFront(table, problem);
 
   it('finds the true front by visiting every recipe', () => {
-    const { fractions, recipes } = replay({ table, problem, truth, sampler: createSampler({ kind: 'grid' }, { ...problem, space: table.space, rng: seededRng(1) }) });
+    const { fractions, recipes } = replay({ table, problem, truth, sampler: createSampler({ kind: 'grid' }, { ...problem, space: table.space, rng: new Rng(1) }) });
     assert.equal(recipes.length, 728);
     assert.ok(Math.abs(fractions.at(-1)! - 1) < 1e-12);
     for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i]! >= fractions[i - 1]!, 'found hypervolume never shrinks');
@@ -86,7 +91,7 @@ describe('replay on a table', () => {
   it('model-based samplers need fewer evaluations than random search to reach 95 % (5 seeds)', () => {
     const median = (kind: 'random' | 'tpe' | 'nsga2') => {
       const counts = [1, 2, 3, 4, 5].map((seed) => {
-        const sampler = createSampler({ kind }, { ...problem, space: table.space, rng: seededRng(seed) });
+        const sampler = createSampler({ kind }, { ...problem, space: table.space, rng: new Rng(seed) });
         return evaluationsToReach(replay({ table, problem, truth, sampler, stopAt: 0.95 }).fractions, 0.95)!;
       });
       return counts.sort((a, b) => a - b)[2]!;

@@ -1,8 +1,8 @@
 import { SearchError } from '../errors.js';
 import { METRICS, type TrialMetrics } from '../objectives/objectives.js';
-import { recipeKey } from '../recipe/canonical-recipe.js';
-import { parseRecipe, show } from '../recipe/parse-recipe.js';
-import type { Recipe } from '../recipe/recipe.js';
+import { recipeKey } from '@frontier/workers';
+import { show, validateRecipe } from '@frontier/workers';
+import type { Recipe } from '@frontier/workers';
 import { defineSpace } from '../space/define-space.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { SpaceSpec } from '../space/space-spec.js';
@@ -75,7 +75,7 @@ export function parseTable(json: unknown): TabularBenchmark {
     const where = `rows[${i}]`;
     if (typeof row !== 'object' || row === null) fail(`${where} must be an object, got ${show(row)}`);
     const { recipe: rawRecipe, metrics: rawMetrics } = row as { recipe?: unknown; metrics?: unknown };
-    const recipe = parseRecipe(rawRecipe);
+    const recipe = validateRecipe(rawRecipe);
     const outside = space.whyOutside(recipe);
     if (outside !== undefined) fail(`${where}.recipe is outside the table's space: ${outside}`, { row: i });
     const key = recipeKey(recipe);

@@ -14,7 +14,6 @@ import {
   parseConstraints,
   parseRecipe,
   screenViolations,
-  seededRng,
   type Candidate,
   type Constraints,
   type Recipe,
@@ -27,6 +26,7 @@ import {
   findDevice,
   loadFashionMnistImages,
   readModel,
+  Rng,
   zooModelPath,
   type DeviceSpec,
   type Model as OnnxModel,
@@ -249,7 +249,7 @@ async function prescreen(ctx: Context): Promise<BenchRecord[]> {
   const agree = run.candidates.filter((c, i) => (c.status === 'INFEASIBLE') === again[i]!.violations.length > 0).length;
   const screenMs = mean(again.map((s) => s.ms));
 
-  const sampler = createSampler({ kind: 'random' }, { space: defineSpace(DEFAULT_SPACE), objectives: ['accuracy'], constraints, rng: seededRng(SEED) });
+  const sampler = createSampler({ kind: 'random' }, { space: defineSpace(DEFAULT_SPACE), objectives: ['accuracy'], constraints, rng: new Rng(SEED) });
   let ruledOut = 0;
   for (let i = 0; i < SPACE_SAMPLE; i++) {
     if ((await screen(ctx, sampler.ask({ trials: [], pending: [] }), constraints)).violations.length > 0) ruledOut++;

@@ -12,7 +12,6 @@ import {
   expectedAccuracy,
   parseTable,
   replay,
-  seededRng,
   trueFront,
   type BenchmarkProblem,
   type Recipe,
@@ -21,6 +20,7 @@ import {
   type Trial,
   type TrueFront,
 } from '@frontier/search';
+import { Rng } from '@frontier/workers';
 import { optunaPeer, type PeerRun, type PeerSampler } from './samplers-optuna.js';
 import { median, quantile, type BenchRecord, type BenchSection } from './record.js';
 
@@ -75,7 +75,7 @@ function countsOf(runs: readonly (readonly number[])[]): Counts {
 
 function replaySeeds(table: TabularBenchmark, truth: TrueFront, config: SamplerConfig, batchSize = 1): Counts {
   const runs = Array.from({ length: SEEDS }, (_, seed) => {
-    const sampler = createSampler(config, { ...PROBLEM, space: table.space, rng: seededRng(seed + 1) });
+    const sampler = createSampler(config, { ...PROBLEM, space: table.space, rng: new Rng(seed + 1) });
     return replay({ table, problem: PROBLEM, truth, sampler, stopAt: 0.99, batchSize }).fractions;
   });
   return countsOf(runs);
@@ -112,7 +112,7 @@ function countRecords(
 
 /** Median ask time around `trials` trials of a sampler's own run on the timing space. */
 function askTimes(config: SamplerConfig, at: readonly number[]): number[] {
-  const sampler = createSampler(config, { ...PROBLEM, space: TIMING_SPACE, rng: seededRng(7) });
+  const sampler = createSampler(config, { ...PROBLEM, space: TIMING_SPACE, rng: new Rng(7) });
   const trials: Trial[] = [];
   const last = Math.max(...at) + 10;
   const times = new Map<number, number[]>(at.map((n) => [n, []]));

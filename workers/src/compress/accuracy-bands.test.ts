@@ -16,7 +16,7 @@ import type { Model } from '../onnx/model.js';
 import { readModel } from '../onnx/read-model.js';
 import { zooModelPath } from '../zoo/manifest.js';
 import { compress } from './compress.js';
-import type { Recipe } from './recipe.js';
+import type { Recipe } from '../recipe/recipe.js';
 
 const ZOO = zooModelPath('fashion-cnn');
 const skip = existsSync(ZOO) ? false : `${ZOO} is not built yet (npm run zoo)`;

@@ -1,5 +1,6 @@
 import { WorkersError } from '../errors.js';
 import type { Model } from '../onnx/model.js';
+import { inferShapes } from '../onnx/shape-inference.js';
 import type { Dataset } from '../data/dataset.js';
 import type { EpochSummary, TrainingProgress } from '../train/fit.js';
 import { distill } from './distill.js';
@@ -8,7 +9,8 @@ import { pruneChannels } from './prune-channels.js';
 import { pruneMagnitude, type PrunedTensor } from './prune-magnitude.js';
 import { quantizeStatic } from './quantize-static.js';
 import { quantizeWeights, type QuantizedWeight } from './quantize-weights.js';
-import type { DistillRecipe, QuantRecipe } from './recipe.js';
+import type { DistillRecipe, QuantRecipe } from '../recipe/recipe.js';
+import type { PlannedStage } from './stage-plan.js';
 
 /** Images and settings the data-driven stages need. */
 export interface CompressData {
@@ -63,9 +65,43 @@ export interface Stage {
   readonly masks?: ReadonlyMap<string, Uint8Array>;
 }
 
+/**
+ * Where a stage runs. `compress`: the real thing. `estimate`: the structure only, for the
+ * pre-screen — low-rank factors of the right shapes without the SVD, no fine-tuning (distillation
+ * changes no shape), static quantization calibrated on one blank image (ranges change no size).
+ */
+export type StageMode = 'compress' | 'estimate';
+
+/** What a stage runs on: the model so far, the original (distillation's teacher) and the data. */
+export interface StageInput {
+  readonly model: Model;
+  readonly teacher: Model;
+  readonly masks: ReadonlyMap<string, Uint8Array> | undefined;
+  readonly data: CompressData;
+  readonly mode: StageMode;
+}
+
+/** Runs one planned stage: the one place that maps a stage of a recipe to its kernel. */
+export async function applyStage(step: PlannedStage, input: StageInput): Promise<Stage> {
+  const { model, mode } = input;
+  switch (step.kind) {
+    case 'lowRank':
+      return lowRankStage(model, step.rankRatio, mode);
+    case 'pruneUnstructured':
+      return unstructuredStage(model, step.ratio, step.scope);
+    case 'pruneChannel':
+      return channelStage(model, step.ratio, step.criterion);
+    case 'distill':
+      if (mode === 'estimate') return { model, summary: 'not fine-tuned (estimate)', details: { kind: 'distill', epochs: 0, images: 0, history: [], trained: [], maskedTensors: 0 } };
+      return distillStage({ student: model, teacher: input.teacher, recipe: step.recipe, data: input.data, masks: input.masks });
+    case 'quant':
+      return quantStage(model, step.recipe, mode === 'estimate' ? { fit: blankImage(model), calibrationCount: 1 } : input.data);
+  }
+}
+
 /** Truncated-SVD factorization of every layer where it saves parameters. */
-export function lowRankStage(model: Model, rankRatio: number): Stage {
-  const r = lowRankSvd(model, { rankRatio });
+export function lowRankStage(model: Model, rankRatio: number, mode: StageMode = 'compress'): Stage {
+  const r = lowRankSvd(model, { rankRatio, ...(mode === 'estimate' ? { factors: 'structure' as const } : {}) });
   return {
     model: r.model,
     summary: `factorized ${r.factorized.length} layer(s) at rank ratio ${rankRatio}; ${r.skipped.length} left as they were`,
@@ -144,4 +180,12 @@ export async function quantStage(model: Model, q: QuantRecipe, data: CompressDat
     summary: `static int8: ${r.integerNodes.length} integer nodes, ${r.activations} uint8 activations (${r.calibration.method} over ${r.calibration.images} images), ${q.weightBits}-bit ${kind} weights`,
     details: { kind: 'quantStatic', integerNodes: r.integerNodes, activations: r.activations, calibration: r.calibration, foldedBatchNorms: r.foldedBatchNorms },
   };
+}
+
+/** One all-zero image of the model's input shape: enough for static quantization to place its nodes. */
+function blankImage(model: Model): Dataset {
+  const input = model.graph.inputs.find((i) => !model.graph.initializers.some((t) => t.name === i.name))!;
+  const dims = inferShapes(model, { batch: 1 }).values.get(input.name)!.dims;
+  const [c, h, w] = [dims[1] ?? 1, dims[2] ?? 1, dims[3] ?? 1];
+  return { name: 'blank', shape: [c, h, w], classes: 1, count: 1, pixels: new Uint8Array(c * h * w), pixelScale: 1 / 255, labels: Uint8Array.of(0) };
 }

@@ -6,7 +6,7 @@ import { readModel } from '../onnx/read-model.js';
 import { floatTensor } from '../onnx/tensor.js';
 import { compress } from './compress.js';
 import { modelFigures } from './model-figures.js';
-import type { Recipe } from './recipe.js';
+import type { Recipe } from '../recipe/recipe.js';
 import { syntheticDataset } from '../testing/compress/datasets.js';
 import { cnnModel } from '../testing/compress/models.js';
 import { maxAbsDiff, runModel } from '../testing/compress/run-ort.js';

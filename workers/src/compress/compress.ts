@@ -1,15 +1,17 @@
 import type { Model } from '../onnx/model.js';
 import { writeModel } from '../onnx/write-model.js';
-import { channelStage, distillStage, lowRankStage, quantStage, unstructuredStage, type CompressData, type Stage, type StageDetails } from './compress-stages.js';
+import { applyStage, type CompressData, type StageDetails } from './compress-stages.js';
 import { constantsToInitializers, nameNodes } from './graph/edit.js';
 import { modelFigures, type ModelFigures } from './model-figures.js';
-import { parseRecipe, type Recipe } from './recipe.js';
+import { parseRecipe } from '../recipe/parse-recipe.js';
+import type { Recipe } from '../recipe/recipe.js';
+import { stagePlan, type PlannedStage } from './stage-plan.js';
 
 export type { CompressData, StageDetails } from './compress-stages.js';
 
 /** What one stage did, in words and in figures. */
 export interface StageReport {
-  readonly stage: 'lowRank' | 'prune' | 'distill' | 'quant';
+  readonly stage: PlannedStage['stage'];
   /** One line for people: what changed. */
   readonly summary: string;
   readonly seconds: number;
@@ -47,28 +49,12 @@ export async function compress(model: Model, recipe: Recipe, data: CompressData 
   const stages: StageReport[] = [];
   let current = teacher;
   let masks: ReadonlyMap<string, Uint8Array> | undefined;
-  const run = async (stage: StageReport['stage'], apply: () => Stage | Promise<Stage>) => {
+  for (const step of stagePlan(valid)) {
     const started = performance.now();
-    const result = await apply();
+    const result = await applyStage(step, { model: current, teacher, masks, data, mode: 'compress' });
     current = result.model;
     masks = result.masks ?? masks;
-    stages.push({ stage, summary: result.summary, details: result.details, seconds: (performance.now() - started) / 1000, after: modelFigures(current) });
-  };
-  if (valid.lowRank) {
-    const rankRatio = valid.lowRank.rankRatio;
-    await run('lowRank', () => lowRankStage(current, rankRatio));
-  }
-  if (valid.prune) {
-    const p = valid.prune;
-    await run('prune', () => (p.structure === 'channel' ? channelStage(current, p.ratio, p.criterion ?? 'l1') : unstructuredStage(current, p.ratio, p.scope ?? 'global')));
-  }
-  if (valid.distill) {
-    const recipeDistill = valid.distill;
-    await run('distill', () => distillStage({ student: current, teacher, recipe: recipeDistill, data, masks }));
-  }
-  if (valid.quant) {
-    const q = valid.quant;
-    await run('quant', () => quantStage(current, q, data));
+    stages.push({ stage: step.stage, summary: result.summary, details: result.details, seconds: (performance.now() - started) / 1000, after: modelFigures(current) });
   }
   const bytes = writeModel(current);
   return { model: current, bytes, report: { recipe: valid, before, after: stages.at(-1)?.after ?? before, stages } };

@@ -4,7 +4,7 @@ import { WorkersError } from '../errors.js';
 import type { Model } from '../onnx/model.js';
 import { fit, type EpochSummary, type TrainingProgress } from '../train/fit.js';
 import { trainableParameters } from '../train/trainable-parameters.js';
-import type { DistillRecipe } from './recipe.js';
+import type { DistillRecipe } from '../recipe/recipe.js';
 
 export interface DistillOptions {
   /** The compressed model to fine-tune. */

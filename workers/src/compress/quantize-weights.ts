@@ -15,7 +15,7 @@ import {
   quantRange,
   type QuantizedTensor,
 } from './math/quant-params.js';
-import type { WeightBits } from './recipe.js';
+import type { WeightBits } from '../recipe/recipe.js';
 
 export interface QuantizeWeightsOptions {
   readonly bits: WeightBits;

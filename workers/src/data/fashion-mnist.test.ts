@@ -132,7 +132,7 @@ describe('fashion-mnist images', () => {
   it('a corrupt cache is detected and rebuilt from the JSON files', () => {
     const file = join(dataDir, 'datasets', 'fashion-mnist.v1.bin');
     const bytes = readFileSync(file);
-    bytes[bytes.length - 1] ^= 0xff; // one flipped pixel: only the checksum can tell
+    bytes[bytes.length - 1]! ^= 0xff; // one flipped pixel: only the checksum can tell
     writeFileSync(file, bytes);
     assert.throws(() => decodeImageCache(readFileSync(file), file), /checksum mismatch/);
     const rebuilt = loadFashionMnistImages({ dataDir });

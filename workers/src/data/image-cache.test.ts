@@ -48,7 +48,7 @@ describe('image cache', () => {
     version[8] = 2;
     rejects(version, /format version 2, expected 1/);
     const rot = good.slice();
-    rot[40] ^= 1;
+    rot[40]! ^= 1;
     rejects(rot, /checksum mismatch/);
     const label = encodeImageCache({ ...small, labels: Uint8Array.from([3, 4, 1]) });
     rejects(label, /label 4 of image 1 is outside 0 … 3/);

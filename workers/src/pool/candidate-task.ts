@@ -1,5 +1,7 @@
-import type { Recipe } from '../compress/recipe.js';
+import type { RecipeEstimate } from '../compress/estimate-recipe.js';
+import type { Recipe } from '../recipe/recipe.js';
 import type { DeviceSpec } from '../devices/device-spec.js';
+import type { LatencySource } from '../devices/latency-model.js';
 
 /** The built-in datasets a pooled evaluation can read. */
 export type PoolDataset = 'fashion-mnist';
@@ -27,34 +29,61 @@ export interface TestTask {
   readonly dataDir: string;
 }
 
-export type CandidateTask = EvaluateTask | TestTask;
+/**
+ * The pre-screen of a recipe: `estimateRecipe` of the task's model on its device, run in a worker
+ * so that its kernels (an onnxruntime calibration session for static int8) stay off the event loop.
+ */
+export interface EstimateTask {
+  readonly kind: 'estimate';
+  readonly model: { readonly sha256: string; readonly bytes: Uint8Array };
+  readonly recipe: Recipe;
+  readonly device: DeviceSpec;
+}
 
-/** The measured figures of one candidate (the store's CandidateMetrics shape). */
-export interface CandidateFigures {
-  readonly accuracy: { readonly val: number };
-  readonly latency: { readonly ms: number; readonly source: 'MEASURED' | 'PREDICTED' };
+/** Top-1 accuracy of an uncompressed model on `val`: a registered model's baseline. */
+export interface BaselineTask {
+  readonly kind: 'baseline';
+  readonly model: Uint8Array;
+  readonly dataset: PoolDataset;
+  readonly dataDir: string;
+}
+
+export type CandidateTask = EvaluateTask | TestTask | EstimateTask | BaselineTask;
+
+/** What an evaluation measured: the worker produces it, the store keeps it. */
+export interface CandidateMetrics {
+  /** Top-1 accuracy in [0, 1]; `test` is measured for front members only. */
+  readonly accuracy: { readonly val: number; readonly test?: number };
+  readonly latency: { readonly ms: number; readonly source: LatencySource };
   readonly peakRamBytes: number;
+  /** Size of the ONNX file. */
   readonly modelBytes: number;
+  /** Size packed for the device (weights at their stored bit width). */
   readonly deployBytes: number;
   readonly params: number;
   readonly nonzeroParams: number;
   readonly macs: number;
 }
 
+/** Where a result comes from: the inputs' hashes, the software versions, the seed, the time per phase. */
+export interface Provenance {
+  readonly modelSha256: string;
+  readonly datasetSha256: string;
+  /** Versions of what produced the result (`frontier`, `onnxruntime-node`, `node` …). */
+  readonly versions: { readonly [name: string]: string };
+  readonly seed: number;
+  /** Milliseconds spent per phase (`compress`, `evaluate` …). */
+  readonly timings: { readonly [phase: string]: number };
+}
+
 export interface EvaluateOutput {
   readonly kind: 'evaluate';
-  readonly metrics: CandidateFigures;
+  readonly metrics: CandidateMetrics;
   /** The compressed ONNX file, moved (not copied) back from the worker thread. */
   readonly artifact: Uint8Array;
   /** One line per compression stage. */
   readonly stages: readonly string[];
-  readonly provenance: {
-    readonly modelSha256: string;
-    readonly datasetSha256: string;
-    readonly versions: Readonly<Record<string, string>>;
-    readonly seed: number;
-    readonly timings: Readonly<Record<string, number>>;
-  };
+  readonly provenance: Provenance;
 }
 
 export interface TestOutput {
@@ -62,4 +91,14 @@ export interface TestOutput {
   readonly accuracy: number;
 }
 
-export type CandidateOutput = EvaluateOutput | TestOutput;
+export interface EstimateOutput {
+  readonly kind: 'estimate';
+  readonly estimate: RecipeEstimate;
+}
+
+export interface BaselineOutput {
+  readonly kind: 'baseline';
+  readonly accuracy: number;
+}
+
+export type CandidateOutput = EvaluateOutput | TestOutput | EstimateOutput | BaselineOutput;

@@ -1,7 +1,9 @@
-// The one worker entry of Frontier's pool: each thread compresses and evaluates candidates.
+// The one worker entry of Frontier's pool: each thread compresses and evaluates candidates, and
+// runs the pre-screen and baseline evaluations that must stay off the main thread.
 import { Piscina } from 'piscina';
 import type { CandidateOutput, CandidateTask } from './candidate-task.js';
-import { EvaluationCache, evaluateCandidate, evaluateTestSplit } from './evaluate-candidate.js';
+import { EvaluationCache } from './evaluate-candidate.js';
+import { handleCandidateTask } from './handle-candidate-task.js';
 
 const cache = new EvaluationCache();
 
@@ -10,8 +12,8 @@ const cache = new EvaluationCache();
  * main thread instead of being copied.
  */
 export default async function handle(task: CandidateTask): Promise<CandidateOutput | ReturnType<typeof Piscina.move>> {
-  if (task.kind === 'test') return evaluateTestSplit(task, cache);
-  const output = await evaluateCandidate(task, cache);
+  const output = await handleCandidateTask(task, cache);
+  if (output.kind !== 'evaluate') return output;
   // Only a buffer the artifact owns whole may move: a small Node Buffer can be a slice of a shared pool.
   const a = output.artifact;
   const owned = a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();

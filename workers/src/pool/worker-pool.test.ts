@@ -31,6 +31,11 @@ describe('WorkerPool', () => {
     const thrown = await failure({ mode: 'throw', value: 5 });
     assert.equal(thrown.kind, 'threw');
     assert.match(thrown.message, /asked to throw \(5\)/);
+    const coded = await failure({ mode: 'coded', value: 2 });
+    assert.equal(coded.kind, 'threw');
+    assert.equal(coded.code, 'BAD_RECIPE');
+    assert.deepEqual(coded.details, { field: 'prune.ratio', value: 2 });
+    assert.equal(coded.message, 'prune.ratio must be in [0, 1), got 2');
     assert.equal((await failure({ mode: 'exit' })).kind, 'exited');
     assert.equal((await failure({ mode: 'memory' })).kind, 'memory');
     const slow = await failure({ mode: 'hang' });

@@ -1,21 +1,38 @@
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { WorkersError } from '../errors.js';
+import { isTaskError } from './task-error.js';
 
-/** Why a pooled task did not return a result. */
+/**
+ * Why a pooled task did not return a result: the one failure kind of a candidate evaluation,
+ * whether it ran on this machine's pool or behind a queue.
+ */
 export type TaskFailureKind = 'threw' | 'exited' | 'memory' | 'timeout' | 'cancelled';
 
-/** A task that ended without a result; `kind` says how. The pool itself keeps serving. */
+/**
+ * A task that ended without a result; `kind` says how. When the task threw, `code` and `details`
+ * are those of the thrown error (a `WorkersError`'s `BAD_RECIPE`, `BAD_DEVICE` …). The pool itself
+ * keeps serving.
+ */
 export class TaskFailure extends Error {
+  readonly code: string | undefined;
+  readonly details: Readonly<Record<string, unknown>>;
+
   constructor(
     readonly kind: TaskFailureKind,
     message: string,
-    options?: { cause?: unknown },
+    options: { cause?: unknown; code?: string; details?: Readonly<Record<string, unknown>> } = {},
   ) {
-    super(message, options);
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'TaskFailure';
+    this.code = options.code;
+    this.details = options.details ?? {};
   }
 }
+
+/** Every pool thread loads this entry, which loads the pool's handler (see pool-entry.ts). */
+const POOL_ENTRY = new URL('./pool-entry.js', import.meta.url);
 
 export interface WorkerPoolOptions {
   /** The worker entry file (a module whose default export handles one task). */
@@ -50,7 +67,8 @@ export class WorkerPool<TTask, TResult> {
     }
     this.timeoutMs = options.taskTimeoutMs;
     this.piscina = new Piscina<TTask, TResult>({
-      filename: options.filename instanceof URL ? options.filename.href : options.filename,
+      filename: POOL_ENTRY.href,
+      workerData: { handler: options.filename instanceof URL ? options.filename.href : pathToFileURL(options.filename).href },
       maxThreads,
       minThreads: Math.min(1, maxThreads),
       // Idle threads stay: each keeps its loaded model, dataset and ORT state warm.
@@ -80,8 +98,9 @@ export class WorkerPool<TTask, TResult> {
             controller.abort();
           }, this.timeoutMs)
         : undefined;
+    let result: TResult;
     try {
-      return await this.piscina.run(task, {
+      result = await this.piscina.run(task, {
         signal: controller.signal,
         ...(options.transferList ? { transferList: [...options.transferList] } : {}),
       });
@@ -91,6 +110,11 @@ export class WorkerPool<TTask, TResult> {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }
+    if (isTaskError(result)) {
+      const e = result.frontierTaskError;
+      throw new TaskFailure('threw', e.message, { ...(e.code !== undefined ? { code: e.code } : {}), ...(e.details ? { details: e.details } : {}) });
+    }
+    return result;
   }
 
   /** Stops the threads; running tasks are allowed to finish (or are ended when `force`). */
@@ -100,6 +124,11 @@ export class WorkerPool<TTask, TResult> {
   }
 }
 
+/**
+ * What a rejection of Piscina's `run` means. A task's own errors never reject (the pool entry returns
+ * them as data), so a rejection is the pool's: our abort (time limit or caller), the heap limit, or
+ * the thread's end.
+ */
 function classify(err: unknown, ctx: { timedOut: boolean; timeoutMs: number | undefined; cancelled: boolean }): TaskFailure {
   const e = err as { name?: string; code?: string; message?: string };
   const message = e?.message ?? String(err);
@@ -108,8 +137,5 @@ function classify(err: unknown, ctx: { timedOut: boolean; timeoutMs: number | un
   if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return new TaskFailure('memory', `the task exceeded its memory limit (${message})`, { cause: err });
   }
-  if (/worker exited|terminated|stopped/i.test(message) || e?.code === 'ERR_WORKER_INIT_FAILED') {
-    return new TaskFailure('exited', `the worker thread ended during the task (${message})`, { cause: err });
-  }
-  return new TaskFailure('threw', message, { cause: err });
+  return new TaskFailure('exited', `the worker thread ended during the task (${message})`, { cause: err });
 }

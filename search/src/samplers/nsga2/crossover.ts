@@ -1,4 +1,4 @@
-import type { Rng } from '../../rng.js';
+import type { Rng } from '@frontier/workers';
 import { randomCoordinate } from '../../space/search-space.js';
 import type { Gene } from '../../space/gene.js';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../../rng.js';
+import type { Rng } from '@frontier/workers';
 import type { Gene } from '../../space/gene.js';
 
 /** Distribution index of polynomial mutation: η_m = 20, as in Deb et al. 2002 (NSGA-II), §VI. */

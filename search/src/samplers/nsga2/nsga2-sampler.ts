@@ -1,4 +1,4 @@
-import type { Recipe } from '../../recipe/recipe.js';
+import type { Recipe } from '@frontier/workers';
 import { proposeUnique, seenKeys } from '../propose-unique.js';
 import type { Sampler, SamplerContext, SearchHistory, Trial } from '../sampler.js';
 import { TrialArchive } from '../trial-archive.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRng } from '../../rng.js';
+import { Rng } from '@frontier/workers';
 import { defineSpace } from '../../space/define-space.js';
 import { crossover } from './crossover.js';
 import { mutate } from './mutation.js';
@@ -21,7 +21,7 @@ describe('NSGA-II operators', () => {
   });
 
   it('crossover and mutation keep every gene a valid coordinate and take inactive genes from the active parent', () => {
-    const rng = seededRng(4);
+    const rng = new Rng(4);
     const a = Float64Array.from([1, 0.1, 1, 0, 0]);
     const b = Float64Array.from([0, Number.NaN, 1, 1, 1]);
     for (let i = 0; i < 500; i++) {
@@ -38,7 +38,7 @@ describe('NSGA-II operators', () => {
   });
 
   it('mutation changes a categorical gene when it fires', () => {
-    const rng = seededRng(1);
+    const rng = new Rng(1);
     for (let i = 0; i < 100; i++) {
       const p = Float64Array.from([1, 0.5, 1, 2 / 3, 1]);
       mutate(space.genes, p, 1, rng);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRng } from '../../rng.js';
+import { Rng } from '@frontier/workers';
 import { defineSpace } from '../../space/define-space.js';
 import { erfc, normalCdf } from './normal.js';
 import { ParzenEstimator } from './parzen-estimator.js';
@@ -37,7 +37,7 @@ describe('ParzenEstimator', () => {
   });
 
   it('samples where its density is', () => {
-    const rng = seededRng(2);
+    const rng = new Rng(2);
     let near = 0;
     const n = 4000;
     for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { normalDeviate, type Rng } from '../../rng.js';
+import type { Rng } from '@frontier/workers';
 import type { Gene } from '../../space/gene.js';
 import { logNormalPdf, normalCdf } from './normal.js';
 
@@ -141,7 +141,7 @@ function sampleGauss(k: Extract<GeneKernels, { kind: 'gauss' }>, c: number, rng:
   const mu = k.mu[c]!;
   if (Number.isNaN(mu)) return rng.next();
   for (let tries = 0; tries < 100; tries++) {
-    const x = mu + k.sigma[c]! * normalDeviate(rng);
+    const x = mu + k.sigma[c]! * rng.normal();
     if (x >= 0 && x <= 1) return x;
   }
   return Math.min(1, Math.max(0, mu));

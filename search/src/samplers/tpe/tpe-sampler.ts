@@ -1,5 +1,5 @@
-import { recipeKey } from '../../recipe/canonical-recipe.js';
-import type { Recipe } from '../../recipe/recipe.js';
+import { recipeKey } from '@frontier/workers';
+import type { Recipe } from '@frontier/workers';
 import { proposeUnique, seenKeys, unseenRecipe } from '../propose-unique.js';
 import type { Sampler, SamplerContext, SearchHistory, Trial } from '../sampler.js';
 import { TrialArchive } from '../trial-archive.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRecipe } from './recipe.js';
+import { parseRecipe } from './parse-recipe.js';
 
 const quant = { weightBits: 8, activationBits: 32, granularity: 'per-channel', symmetric: true };
 

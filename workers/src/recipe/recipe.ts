@@ -1,7 +1,7 @@
 /**
  * One candidate's compression configuration, applied in this order: `lowRank` → `prune` →
- * `distill` → `quant`. A technique left out is not applied. `@frontier/workers` mirrors this shape
- * for its kernels; the field names are the contract between the two packages.
+ * `distill` → `quant`. A technique left out is not applied. The one definition: `@frontier/search`
+ * imports it, and {@link RECIPE_PARAMS} derives validation and search-space domains from it.
  */
 export interface Recipe {
   readonly lowRank?: LowRankRecipe;
@@ -23,7 +23,7 @@ export const PRUNE_STRUCTURES = ['unstructured', 'channel'] as const;
 export const PRUNE_SCOPES = ['global', 'layer'] as const;
 export const PRUNE_CRITERIA = ['l1', 'l2'] as const;
 /** What the kernels apply when a prune recipe leaves `scope` or `criterion` out. */
-export const PRUNE_DEFAULTS = { scope: 'global', criterion: 'l1' } as const;
+export const PRUNE_DEFAULTS = { scope: 'global', criterion: 'l1' } as const satisfies Required<Pick<PruneRecipe, 'scope' | 'criterion'>>;
 
 export interface PruneRecipe {
   /** Unstructured: fraction of weights set to zero; channel: fraction of output channels removed. In [0, 1). */
@@ -59,4 +59,18 @@ export interface QuantRecipe {
   readonly granularity: (typeof GRANULARITIES)[number];
   /** Symmetric weights (zero point 0) or asymmetric (zero point fitted to the range). */
   readonly symmetric: boolean;
+}
+
+/** A prune recipe with the kernel defaults filled in (what {@link parseRecipe} returns). */
+export interface ParsedPruneRecipe extends PruneRecipe {
+  readonly scope: NonNullable<PruneRecipe['scope']>;
+  readonly criterion: NonNullable<PruneRecipe['criterion']>;
+}
+
+/**
+ * A validated recipe with the kernel defaults filled in: what a recipe is after it has entered
+ * (CLI, API, sampler, worker entry) and what travels from there to the kernels.
+ */
+export interface ParsedRecipe extends Recipe {
+  readonly prune?: ParsedPruneRecipe;
 }

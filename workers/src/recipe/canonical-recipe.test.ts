@@ -1,21 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SearchError } from '../errors.js';
+import { WorkersError } from '../errors.js';
 import { canonicalRecipe, recipeHash, recipeKey } from './canonical-recipe.js';
-import { parseRecipe } from './parse-recipe.js';
+import { parseRecipe, validateRecipe } from './parse-recipe.js';
 
 const quant = { weightBits: 4, activationBits: 8, granularity: 'per-channel', symmetric: true } as const;
 
-describe('parseRecipe', () => {
-  it('accepts a full recipe and the empty recipe', () => {
+describe('validateRecipe', () => {
+  it('accepts a full recipe and the empty recipe, keeping only their own fields', () => {
     const r = {
       lowRank: { rankRatio: 0.5 },
       prune: { ratio: 0.7, structure: 'channel' },
       distill: { temperature: 4, alpha: 0.5, epochs: 2, layers: 'all' },
       quant,
     };
-    assert.deepEqual(parseRecipe(r), r);
-    assert.deepEqual(parseRecipe({}), {});
+    assert.deepEqual(validateRecipe(r), r);
+    assert.deepEqual(validateRecipe({}), {});
   });
 
   const bad: [unknown, RegExp][] = [
@@ -34,7 +34,7 @@ describe('parseRecipe', () => {
     it(`rejects ${JSON.stringify(value)}`, () => {
       assert.throws(
         () => parseRecipe(value),
-        (err: unknown) => err instanceof SearchError && err.code === 'BAD_RECIPE' && message.test(err.message),
+        (err: unknown) => err instanceof WorkersError && err.code === 'BAD_RECIPE' && message.test(err.message),
       );
     });
   }

@@ -1,0 +1,31 @@
+import { PRUNE_DEFAULTS, type DistillRecipe, type QuantRecipe, type Recipe } from '../recipe/recipe.js';
+
+/** One stage of a recipe, resolved to the kernel that applies it. */
+export type PlannedStage =
+  | { readonly stage: 'lowRank'; readonly kind: 'lowRank'; readonly rankRatio: number }
+  | { readonly stage: 'prune'; readonly kind: 'pruneUnstructured'; readonly ratio: number; readonly scope: 'global' | 'layer' }
+  | { readonly stage: 'prune'; readonly kind: 'pruneChannel'; readonly ratio: number; readonly criterion: 'l1' | 'l2' }
+  | { readonly stage: 'distill'; readonly kind: 'distill'; readonly recipe: DistillRecipe }
+  | { readonly stage: 'quant'; readonly kind: 'quant'; readonly recipe: QuantRecipe };
+
+/**
+ * The stages a valid recipe runs, in recipe order — low-rank → prune → distill → quant — each
+ * left out when the recipe leaves it out, with the kernel defaults for fields a (canonical) recipe
+ * leaves out. `compress` and the pre-screen estimate both run this
+ * plan, so they cannot disagree about what a recipe does.
+ */
+export function stagePlan(recipe: Recipe): PlannedStage[] {
+  const plan: PlannedStage[] = [];
+  if (recipe.lowRank) plan.push({ stage: 'lowRank', kind: 'lowRank', rankRatio: recipe.lowRank.rankRatio });
+  const p = recipe.prune;
+  if (p) {
+    plan.push(
+      p.structure === 'channel'
+        ? { stage: 'prune', kind: 'pruneChannel', ratio: p.ratio, criterion: p.criterion ?? PRUNE_DEFAULTS.criterion }
+        : { stage: 'prune', kind: 'pruneUnstructured', ratio: p.ratio, scope: p.scope ?? PRUNE_DEFAULTS.scope },
+    );
+  }
+  if (recipe.distill) plan.push({ stage: 'distill', kind: 'distill', recipe: recipe.distill });
+  if (recipe.quant) plan.push({ stage: 'quant', kind: 'quant', recipe: recipe.quant });
+  return plan;
+}

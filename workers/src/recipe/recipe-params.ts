@@ -1,0 +1,107 @@
+import {
+  ACTIVATION_BITS,
+  GRANULARITIES,
+  PRUNE_CRITERIA,
+  PRUNE_DEFAULTS,
+  PRUNE_SCOPES,
+  PRUNE_STRUCTURES,
+  WEIGHT_BITS,
+  type Technique,
+} from './recipe.js';
+
+/** A value a recipe parameter can take. */
+export type ParamValue = string | number | boolean;
+
+interface ParamCommon {
+  /**
+   * The value a recipe that leaves the parameter out gets from the kernels. Only optional
+   * parameters have one; every other parameter is required in a recipe.
+   */
+  readonly kernelDefault?: ParamValue;
+  /** The value a search space that leaves the parameter out fixes it to. */
+  readonly spaceDefault?: ParamValue;
+  /** When the parameter means something, given the technique's other fields (default: always). */
+  readonly relevant?: (fields: Readonly<Record<string, unknown>>) => boolean;
+}
+
+/**
+ * What values one recipe parameter accepts: a real (an interval), an integer set (maybe with
+ * extra named values such as `'all'`) or an enumeration. `describe` is the phrase of the error
+ * message (`… must be in (0, 1], got 1.5`).
+ */
+export type ParamDomain = ParamCommon &
+  (
+    | { readonly kind: 'real'; readonly describe: string; readonly accepts: (x: number) => boolean }
+    | {
+        readonly kind: 'integer';
+        readonly describe: string;
+        readonly accepts: (x: number) => boolean;
+        /** Named values accepted beside integers. */
+        readonly named?: readonly string[];
+      }
+    | { readonly kind: 'enum'; readonly choices: readonly ParamValue[]; readonly describe?: string }
+  );
+
+const unstructured = (f: Readonly<Record<string, unknown>>): boolean => f['structure'] === 'unstructured';
+const channel = (f: Readonly<Record<string, unknown>>): boolean => f['structure'] === 'channel';
+
+/**
+ * The one table of recipe parameters, per technique in recipe order: `parseRecipe` validates
+ * against it and the search space takes its domains and defaults from it.
+ *
+ * Space defaults are Frontier's choices for a parameter a space leaves out: distillation at
+ * temperature 4 with equal soft/hard weight for one epoch over all layers (the middle of the ranges
+ * Hinton et al. 2015, "Distilling the Knowledge in a Neural Network", report working), and int8
+ * per-channel symmetric activations/weights, the configuration TFLite and onnxruntime quantize to
+ * by default.
+ */
+export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: string]: ParamDomain } } = {
+  lowRank: {
+    rankRatio: { kind: 'real', describe: 'in (0, 1]', accepts: (x) => x > 0 && x <= 1 },
+  },
+  prune: {
+    ratio: { kind: 'real', describe: 'in [0, 1)', accepts: (x) => x >= 0 && x < 1 },
+    structure: { kind: 'enum', choices: PRUNE_STRUCTURES, spaceDefault: 'unstructured' },
+    scope: { kind: 'enum', choices: PRUNE_SCOPES, kernelDefault: PRUNE_DEFAULTS.scope, relevant: unstructured },
+    criterion: { kind: 'enum', choices: PRUNE_CRITERIA, kernelDefault: PRUNE_DEFAULTS.criterion, relevant: channel },
+  },
+  distill: {
+    temperature: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, spaceDefault: 4 },
+    alpha: { kind: 'real', describe: 'in [0, 1]', accepts: (x) => x >= 0 && x <= 1, spaceDefault: 0.5 },
+    epochs: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, spaceDefault: 1 },
+    layers: {
+      kind: 'integer',
+      describe: 'an integer ≥ 1',
+      accepts: (x) => Number.isInteger(x) && x >= 1,
+      named: ['all'],
+      spaceDefault: 'all',
+    },
+  },
+  quant: {
+    weightBits: {
+      kind: 'integer',
+      describe: 'an integer 1–8, 16 or 32',
+      accepts: (x) => (WEIGHT_BITS as readonly number[]).includes(x),
+    },
+    activationBits: { kind: 'enum', choices: ACTIVATION_BITS, spaceDefault: 8 },
+    granularity: { kind: 'enum', choices: GRANULARITIES, spaceDefault: 'per-channel' },
+    symmetric: { kind: 'enum', choices: [false, true], describe: 'true or false', spaceDefault: true },
+  },
+};
+
+/**
+ * Why the fields of one technique do not go together, or undefined when they do. Integer kernels
+ * (QLinearConv, QGemm) multiply integer activations by integer weights, so int8 activations need
+ * weights of at most 8 bits.
+ */
+export function crossFieldProblem(technique: Technique, fields: Readonly<Record<string, unknown>>): { field: string; message: string } | undefined {
+  if (technique === 'quant' && fields['activationBits'] === 8 && (fields['weightBits'] as number) > 8) {
+    return { field: 'weightBits', message: `must be ≤ 8 when quant.activationBits is 8` };
+  }
+  return undefined;
+}
+
+/** Whether a parameter means something given the technique's other fields. */
+export function isRelevant(technique: Technique, param: string, fields: Readonly<Record<string, unknown>>): boolean {
+  return RECIPE_PARAMS[technique][param]?.relevant?.(fields) ?? true;
+}
