@@ -4,6 +4,7 @@
 // full evaluation's).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import {
   createSampler,
@@ -66,6 +67,8 @@ const SCREEN_SPACE = { ...DEFAULT_SPACE, distill: { ...DEFAULT_SPACE.distill, ep
  */
 const TIGHT = { maxLatencyMs: 2, maxRamBytes: 64 * 1024, maxFlashBytes: 64 * 1024 };
 const SCREEN_EVALUATIONS = 8;
+/** The event-loop delay a search may add to the main thread, which also answers API requests (p99). */
+const LOOP_DELAY_LIMIT_MS = 20;
 /** Recipes drawn uniformly from the default space, to show the share the constraint rules out there. */
 const SPACE_SAMPLE = 100;
 
@@ -85,6 +88,8 @@ interface SearchOutcome {
   readonly cpuMs: number;
   /** The machine's 1-minute load average when the run started. */
   readonly loadAverage: number;
+  /** Event-loop delay of the main thread while the run went on (ms): what a server would add to every request. */
+  readonly loopDelay: { readonly p99Ms: number; readonly maxMs: number };
 }
 
 /**
@@ -112,12 +117,16 @@ async function searchOnFreshStore(
     });
     const loadAverage = os.loadavg()[0]!;
     const cpu0 = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const t0 = performance.now();
     const run = await service.start(created.id);
     const wallMs = performance.now() - t0;
+    loop.disable();
     const cpu = process.cpuUsage(cpu0);
+    const loopDelay = { p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 };
     if (run.status !== 'DONE') throw new Error(`benchmark run ${run.id} ended ${run.status}: ${run.error ?? 'no error recorded'}`);
-    return { candidates: await store.listCandidates({ runId: run.id }), wallMs, cpuMs: (cpu.user + cpu.system) / 1000, loadAverage };
+    return { candidates: await store.listCandidates({ runId: run.id }), wallMs, cpuMs: (cpu.user + cpu.system) / 1000, loadAverage, loopDelay };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -148,6 +157,11 @@ class Pooled {
   /** Cores the process actually got on average: CPU time over wall time. */
   get coresUsed(): number {
     return sum(this.runs.map((r) => r.cpuMs)) / sum(this.runs.map((r) => r.wallMs));
+  }
+
+  /** The worst run's p99 event-loop delay (ms). */
+  get loopDelayP99Ms(): number {
+    return Math.max(...this.runs.map((r) => r.loopDelay.p99Ms));
   }
 
   describe(): string {
@@ -199,6 +213,18 @@ async function throughput(ctx: Context): Promise<BenchRecord[]> {
       note:
         `machine: ${cores} cores (1 thread per core); cores the process got: ${two.coresUsed.toFixed(2)} with 2 threads vs ${one.coresUsed.toFixed(2)} with 1 ` +
         `(ratio ${(two.coresUsed / one.coresUsed).toFixed(2)}: the ceiling of the scaling here); the main thread (sampler, pre-screen, SQLite) shares the cores with the pool; ${shared}`,
+    },
+    {
+      name: 'engine.event_loop_delay_p99.2_threads',
+      value: two.loopDelayP99Ms,
+      unit: 'ms',
+      against: { name: 'limit', value: LOOP_DELAY_LIMIT_MS, unit: 'ms' },
+      ratio: two.loopDelayP99Ms / LOOP_DELAY_LIMIT_MS,
+      ratioMeaning: 'p99 / limit (≤ 1: within it)',
+      note:
+        `p99 of the main thread's event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution) during SearchService.start, worst of the runs; ` +
+        `max ${Math.max(...two.runs.map((r) => r.loopDelay.maxMs)).toFixed(1)} ms; with 1 thread: p99 ${one.loopDelayP99Ms.toFixed(1)} ms; ` +
+        `sampler, store and events run on the main thread, compression, evaluation and the pre-screen on worker threads; ${shared}`,
     },
     {
       name: 'engine.cpu_per_candidate.2_threads',
