@@ -1,4 +1,5 @@
-export {};
+// Public surface of @frontier/search: what the layers above use. The store contract suite and its
+// fixtures are `@frontier/search/testing`.
 
 // --- store: the store port, its SQLite and MongoDB adapters ---
 export type { Store } from './store/store.js';
@@ -44,9 +45,15 @@ export {
 
 // --- search algorithms: recipes, space, objectives, Pareto maths, samplers, tabular benchmarks ---
 export { SearchError, type SearchErrorCode } from './errors.js';
+// The recipe is defined once, in @frontier/workers (which owns the kernels); re-exported here for
+// the layers above, which see recipes as part of candidates and runs.
 export {
   TECHNIQUES,
   WEIGHT_BITS,
+  canonicalRecipe,
+  parseRecipe,
+  recipeHash,
+  recipeKey,
   type DistillRecipe,
   type LowRankRecipe,
   type PruneRecipe,
@@ -55,11 +62,9 @@ export {
   type Technique,
   type WeightBits,
 } from '@frontier/workers';
-export { parseRecipe, recipeProblem } from '@frontier/workers';
-export { canonicalRecipe, canonicalNumber, recipeKey, recipeHash, RECIPE_DIGITS } from '@frontier/workers';
 export { defineSpace } from './space/define-space.js';
 export { SearchSpace } from './space/search-space.js';
-export type { Gene, CategoricalGene, NumericGene } from './space/gene.js';
+
 export type {
   Choice,
   DistillSpace,
@@ -92,21 +97,21 @@ export { RandomSampler } from './samplers/random-sampler.js';
 export { GridSampler } from './samplers/grid-sampler.js';
 export { Nsga2Sampler, type Nsga2Options } from './samplers/nsga2/nsga2-sampler.js';
 export { TpeSampler, type TpeOptions } from './samplers/tpe/tpe-sampler.js';
-export { parseTable, TABLE_FORMAT, type TableFile, type TableRow, type TabularBenchmark } from './tabular/table.js';
+export { parseTable, type TableFile, type TabularBenchmark } from './tabular/table.js';
 export { formatTable } from './tabular/format-table.js';
 export { trueFront, FrontTracker, type BenchmarkProblem, type TrueFront } from './tabular/front-tracker.js';
-export { replay, evaluationsToReach, type ReplayOptions, type ReplayResult } from './tabular/replay.js';
-export { syntheticFashionCnnTable, SYNTHETIC_FASHION_CNN_SPACE, SYNTHETIC_TABLE_SEED } from './tabular/synthetic-fashion-cnn.js';
-export { syntheticMetrics, expectedAccuracy, costMetrics } from './tabular/synthetic-model.js';
+export { replay, evaluationsToReach } from './tabular/replay.js';
+export { syntheticFashionCnnTable, SYNTHETIC_FASHION_CNN_SPACE } from './tabular/synthetic-fashion-cnn.js';
+export { expectedAccuracy, costMetrics } from './tabular/synthetic-model.js';
 
 // --- run engine ---
 export { runEngine, type RunEngineOptions } from './engine/run-engine.js';
 export { DispatchFailure, type Dispatcher, type DispatchFailureKind, type EvaluationOutcome } from './engine/dispatcher.js';
 export { RunEvents, type RunEvent, type RunListener } from './engine/events.js';
 export { screenViolations, type DeviceLimits, type PreScreen, type ScreenOptions } from './engine/screen.js';
-export { FRONT_OBJECTIVES, nonDominated, offerToFront, type FrontChange } from './engine/update-front.js';
-export { candidateTrial, estimateMetrics, trialMetrics } from './engine/trial-metrics.js';
+export { FRONT_OBJECTIVES } from './engine/update-front.js';
+
 export { LocalDispatcher, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
 export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, type SearchDataset, type SearchServiceOptions } from './engine/search-service.js';
 export { DEFAULT_SPACE } from './space/default-space.js';
-export { frontOf, meetingConstraints } from './engine/run-front.js';
+export { frontOf } from './engine/run-front.js';

@@ -147,7 +147,7 @@ class RunEngine {
     }
     const store = this.o.store;
     const key = recipeKey(recipe);
-    let estimates: CandidateEstimates = {};
+    let estimates: CandidateEstimates;
     let violations: string[];
     try {
       const screen = await this.o.estimate(recipe);

@@ -2,7 +2,7 @@ import { SearchError } from '../errors.js';
 import { canonicalNumber, RECIPE_PARAMS, show, TECHNIQUES, type ParamDomain, type Technique } from '@frontier/workers';
 import type { CategoricalGene, Gene, NumericGene } from './gene.js';
 import { SearchSpace, type ParamLayout, type TechniqueLayout } from './search-space.js';
-import type { Choice, RangeSpec, SpaceSpec } from './space-spec.js';
+import type { Choice, RangeSpec } from './space-spec.js';
 
 /** Integer ranges up to this many values are discrete genes with levels (finer ones are rounded reals). */
 const MAX_INTEGER_LEVELS = 1000;
@@ -123,7 +123,7 @@ function parseTechnique(technique: Technique, raw: unknown, genes: Gene[]): Tech
       params.push({ param, fixed: parsed.fixed });
     } else {
       params.push({ param, gene: genes.length });
-      genes.push({ ...parsed.gene, name: `${technique}.${param}`, technique, param } as Gene);
+      genes.push({ ...parsed.gene, name: `${technique}.${param}`, technique, param });
     }
   }
   return { technique, optional, switchGene, params };
@@ -142,5 +142,5 @@ export function defineSpace(spec: unknown): SearchSpace {
   const genes: Gene[] = [];
   const layouts = TECHNIQUES.filter((t) => spec[t] !== undefined).map((t) => parseTechnique(t, spec[t], genes));
   if (layouts.length === 0) fail('space', `must include at least one technique (${TECHNIQUES.join(', ')})`, spec);
-  return new SearchSpace(layouts, genes, spec as SpaceSpec);
+  return new SearchSpace(layouts, genes, spec);
 }

@@ -113,7 +113,7 @@ export class SearchSpace {
       rest = Math.floor(rest / opts.length);
       if (fields) recipe[this.layouts[t]!.technique] = fields;
     }
-    return canonicalRecipe(recipe as Recipe);
+    return canonicalRecipe(recipe);
   }
 
   private decodeFields(point: Float64Array): Record<string, Fields> {
@@ -194,7 +194,7 @@ export class SearchSpace {
       const candidate = { [layout.technique]: fields };
       if (recipeProblem(candidate) !== undefined) continue;
       // Different settings can be one recipe (a scope is meaningless for channel pruning).
-      const canonical = (canonicalRecipe(candidate as Recipe) as Record<string, Fields>)[layout.technique]!;
+      const canonical = (canonicalRecipe(candidate) as Record<string, Fields>)[layout.technique]!;
       const key = JSON.stringify(canonical);
       if (seen.has(key)) continue;
       seen.add(key);

@@ -39,7 +39,7 @@ export function isFinalRunStatus(status: RunStatus): boolean {
 
 /** The list form of a `from` that may be one status or several. */
 export function statusList<S extends string>(from: S | readonly S[]): readonly S[] {
-  return typeof from === 'string' ? [from as S] : (from as readonly S[]);
+  return typeof from === 'string' ? [from] : (from);
 }
 
 /** Checks a run update's shape and that every `from` may move to `to`. */

@@ -10,7 +10,7 @@ import { FrontTracker, trueFront, type BenchmarkProblem } from './front-tracker.
 import { evaluationsToReach, replay } from './replay.js';
 import { syntheticFashionCnnTable } from './synthetic-fashion-cnn.js';
 import { expectedAccuracy } from './synthetic-model.js';
-import { parseTable, type TableFile } from './table.js';
+import { parseTable } from './table.js';
 
 const CHECKED_IN = new URL('../../tables/synthetic-fashion-cnn.json', import.meta.url);
 const problem: BenchmarkProblem = { objectives: ['accuracy', 'latencyMs', 'deployBytes'], constraints: { minAccuracy: 0.8, maxLatencyMs: 20 } };
@@ -61,7 +61,7 @@ describe('tables', () => {
 });
 
 describe('replay on a table', () => {
-  const table = parseTable(syntheticFashionCnnTable() as TableFile);
+  const table = parseTable(syntheticFashionCnnTable());
   const truth = trueFront(table, problem);
 
   it('finds the true front by visiting every recipe', () => {

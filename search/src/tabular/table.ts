@@ -52,7 +52,7 @@ function parseMetrics(value: unknown, where: string): TrialMetrics {
     if (!(METRICS as readonly string[]).includes(key)) fail(`${where}.metrics has unknown metric ${show(key)} (allowed: ${METRICS.join(', ')})`);
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where}.metrics.${key} must be a finite number, got ${show(v)}`);
   }
-  return value as TrialMetrics;
+  return value;
 }
 
 /**

@@ -186,7 +186,7 @@ function dedup(test: ContractCase): void {
     const found = await store.findReusableResult(key);
     assert.deepEqual(found, first);
     const reused = await store.recordResult({
-      id: copy.id, from: 'PENDING', metrics: found!.metrics!, artifactSha256: found!.artifactSha256!, provenance: found!.provenance!, reusedFrom: found!.id,
+      id: copy.id, from: 'PENDING', metrics: found.metrics!, artifactSha256: found.artifactSha256!, provenance: found.provenance!, reusedFrom: found.id,
     });
     assert.equal(reused.reusedFrom, first.id);
     assert.equal(reused.attempts, 0);
@@ -197,7 +197,7 @@ function dedup(test: ContractCase): void {
       assert.equal(await store.findReusableResult({ ...key, ...miss }), undefined, JSON.stringify(miss));
     }
     const bad = await store.insertCandidate({ runId: later.id, recipe: {}, recipeKey: 'x' });
-    await rejectsWith('BAD_ARGUMENT', store.recordResult({ ...reusedInput(found!), id: bad.id, from: 'PENDING', reusedFrom: failed.id }));
+    await rejectsWith('BAD_ARGUMENT', store.recordResult({ ...reusedInput(found), id: bad.id, from: 'PENDING', reusedFrom: failed.id }));
   });
 }
 

@@ -26,7 +26,7 @@ export async function rejectsWith(code: StoreErrorCode, promise: Promise<unknown
     return true;
   });
   assert.ok(isStoreError(caught, code), `expected StoreError ${code}, got ${String(caught)}`);
-  return caught as Error;
+  return caught;
 }
 
 /** Model inputs; the store treats the ONNX bytes as opaque, so any distinct bytes will do. */

@@ -16,7 +16,7 @@ export type { StoreFixture, StoreFixtureFactory } from './store-contract-data.js
 /** Registers the contract tests for one adapter under `describe(name)`. */
 export function storeContract(name: string, factory: StoreFixtureFactory): void {
   describe(`store contract: ${name}`, () => {
-    const test: ContractCase = (title, body) =>
+    const test: ContractCase = (title, body) => {
       it(title, async () => {
         const fixture = await factory();
         try {
@@ -25,6 +25,7 @@ export function storeContract(name: string, factory: StoreFixtureFactory): void 
           await fixture.dispose();
         }
       });
+    };
     modelContract(test);
     runContract(test);
     candidateContract(test);

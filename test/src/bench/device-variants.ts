@@ -13,10 +13,10 @@ import {
   floatTensor,
   makeTensor,
   writeModel,
-  type Dataset,
   type Model,
   type Recipe,
 } from '@frontier/workers';
+import { noiseDataset } from '@frontier/workers/testing';
 
 export type VariantKind = 'fp32' | 'w8' | 'qdq' | 'sparse';
 export const VARIANT_KINDS: readonly VariantKind[] = ['fp32', 'w8', 'qdq', 'sparse'];
@@ -211,15 +211,7 @@ const ZOO_RECIPES: Readonly<Record<string, Recipe>> = {
 export async function zooVariants(seed: number): Promise<Variant[]> {
   const rng = new Rng(seed);
   const count = 64;
-  const fit: Dataset = {
-    name: 'random',
-    shape: [1, 28, 28],
-    classes: 10,
-    count,
-    pixels: Uint8Array.from({ length: count * 784 }, () => rng.int(256)),
-    pixelScale: 1 / 255,
-    labels: Uint8Array.from({ length: count }, () => rng.int(10)),
-  };
+  const fit = noiseDataset({ rng, count, name: 'random' });
   const out: Variant[] = [];
   for (const [a, arch] of ZOO_ARCHITECTURES.entries()) {
     for (const [name, recipe] of Object.entries(ZOO_RECIPES)) {

@@ -69,6 +69,8 @@ const TIGHT = { maxLatencyMs: 2, maxRamBytes: 64 * 1024, maxFlashBytes: 64 * 102
 const SCREEN_EVALUATIONS = 8;
 /** The event-loop delay a search may add to the main thread, which also answers API requests (p99). */
 const LOOP_DELAY_LIMIT_MS = 20;
+/** How long the idle control of the event-loop delay runs, before and after the throughput runs. */
+const IDLE_LOOP_MS = 10_000;
 /** Recipes drawn uniformly from the default space, to show the share the constraint rules out there. */
 const SPACE_SAMPLE = 100;
 
@@ -177,7 +179,20 @@ class Pooled {
   }
 }
 
+/**
+ * The event-loop delay of this process idling (a timer only) for `ms`: what the machine's load alone
+ * does to a main thread, the floor under the delay measured during a search.
+ */
+async function idleLoopDelayP99(ms: number): Promise<number> {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  loop.disable();
+  return loop.percentile(99) / 1e6;
+}
+
 async function throughput(ctx: Context): Promise<BenchRecord[]> {
+  const idleBefore = await idleLoopDelayP99(IDLE_LOOP_MS);
   const pooled = new Map([1, 2].map((t) => [t, new Pooled(t)]));
   for (const threads of THREAD_ORDER) {
     const search = { ...ctx, threads, space: THROUGHPUT_SPACE, sampler: { kind: 'grid' }, constraints: {}, evaluations: THROUGHPUT_EVALUATIONS, seed: SEED };
@@ -185,6 +200,7 @@ async function throughput(ctx: Context): Promise<BenchRecord[]> {
   }
   const keys = new Set([...pooled.values()].flatMap((p) => p.runs.map((r) => evaluated(r).map((c) => c.recipeKey).sort().join('\n'))));
   if (keys.size !== 1) throw new Error('the throughput runs evaluated different recipes: their rates would not be comparable');
+  const idleAfter = await idleLoopDelayP99(IDLE_LOOP_MS);
   const [one, two] = [pooled.get(1)!, pooled.get(2)!];
   const cores = os.availableParallelism();
   const work =
@@ -224,6 +240,7 @@ async function throughput(ctx: Context): Promise<BenchRecord[]> {
       note:
         `p99 of the main thread's event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution) during SearchService.start, worst of the runs; ` +
         `max ${Math.max(...two.runs.map((r) => r.loopDelay.maxMs)).toFixed(1)} ms; with 1 thread: p99 ${one.loopDelayP99Ms.toFixed(1)} ms; ` +
+        `idle control (this process, timers only, ${IDLE_LOOP_MS / 1000} s before and after the runs): p99 ${idleBefore.toFixed(1)} / ${idleAfter.toFixed(1)} ms, the machine's share; ` +
         `sampler, store and events run on the main thread, compression, evaluation and the pre-screen on worker threads; ${shared}`,
     },
     {

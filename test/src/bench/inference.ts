@@ -11,9 +11,9 @@ import {
   floatTensor,
   readModel,
   writeModel,
-  type Dataset,
 } from '@frontier/workers';
 import { median, type BenchRecord, type BenchSection } from './record.js';
+import { noiseDataset } from '@frontier/workers/testing';
 
 /** conv 1→32 3×3, pool, conv 32→64 3×3, pool, Gemm 3136→128, Gemm 128→10; He-normal weights, seeded. */
 function cnn(rng: Rng): Uint8Array {
@@ -98,15 +98,7 @@ async function run(): Promise<BenchRecord[]> {
   const b1 = await throughput(model, 1, 300, rng);
   const b64 = await throughput(model, 64, 50, rng);
   const count = 10_000;
-  const dataset: Dataset = {
-    name: 'noise',
-    shape: [1, 28, 28],
-    classes: 10,
-    count,
-    pixels: Uint8Array.from({ length: count * 784 }, () => rng.int(256)),
-    pixelScale: 1 / 255,
-    labels: Uint8Array.from({ length: count }, () => rng.int(10)),
-  };
+  const dataset = noiseDataset({ rng, count });
   const t0 = performance.now();
   await evaluateAccuracy(model, dataset, { batchSize: 64 });
   const evalImagesPerS = count / ((performance.now() - t0) / 1000);

@@ -73,13 +73,13 @@ function parseHeader(header: string, fail: (problem: string) => never): { dtype:
   if (dtype === undefined || (order !== '<' && order !== '|' && order !== '>')) {
     fail(`unsupported dtype '${descr}'; supported: uint8/int8/(u)int16/(u)int32/(u)int64/float32/float64, little-endian`);
   }
-  if (order === '>' && dtypeSize(dtype!) > 1) fail(`big-endian dtype '${descr}' is not supported; save with a '<' dtype`);
+  if (order === '>' && dtypeSize(dtype) > 1) fail(`big-endian dtype '${descr}' is not supported; save with a '<' dtype`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map((s) => (/^\d+L?$/.test(s) ? Number.parseInt(s, 10) : fail(`bad shape (${shapeText})`)));
-  return { dtype: dtype!, shape };
+  return { dtype: dtype, shape };
 }
 
 /** Writes an array as a version-1 `.npy` file (little-endian, C order), header padded to 64 bytes as NumPy does. */

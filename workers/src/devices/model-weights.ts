@@ -106,6 +106,6 @@ function zeroPoints(t: Tensor, dq: Node, shapes: InferredShapes): (i: number) =>
   const axis = (intAttr(dq, 'axis', 1) + rank) % rank;
   if (zp.dims.length !== 1 || zp.data.length !== t.dims[axis]) return () => 0;
   const inner = elementCount(t.dims.slice(axis + 1));
-  const channels = t.dims[axis]!;
+  const channels = t.dims[axis];
   return (i) => Number(zp.data[Math.floor(i / inner) % channels]);
 }

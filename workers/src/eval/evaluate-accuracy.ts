@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { WorkersError } from '../errors.js';
 import { fillBatch, imageSize, type Dataset } from '../data/dataset.js';
+import { countTop1 } from './count-top1.js';
 import { formatShape, runSession, sessionInput, withSession } from './session.js';
 
 export interface AccuracyOptions {
@@ -60,14 +61,7 @@ function countCorrect(logits: ort.Tensor, dataset: Dataset, start: number, n: nu
   if (classes < dataset.classes) {
     throw new WorkersError('BAD_DATASET', `model outputs ${classes} classes, dataset ${dataset.name} has ${dataset.classes}`);
   }
-  const data = logits.data as Float32Array;
-  let correct = 0;
-  for (let row = 0; row < n; row++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (data[row * classes + k]! > data[row * classes + best]!) best = k;
-    if (best === dataset.labels[start + row]) correct++;
-  }
-  return correct;
+  return countTop1({ logits: logits.data as Float32Array, classes, rows: n, labels: dataset.labels, labelOffset: start });
 }
 
 /**

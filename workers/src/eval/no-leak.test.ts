@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateModel } from './evaluate-model.js';
-import type { Dataset } from '../data/dataset.js';
+import { noiseDataset } from '../testing/compress/datasets.js';
 import { Rng } from '../data/rng.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { floatTensor } from '../onnx/tensor.js';
@@ -24,15 +24,7 @@ describe('repeated evaluation', () => {
     const rng = new Rng(11);
     const model = mlp(rng);
     const count = 64;
-    const dataset: Dataset = {
-      name: 'noise',
-      shape: [1, 28, 28],
-      classes: 10,
-      count,
-      pixels: Uint8Array.from({ length: count * 784 }, () => rng.int(256)),
-      pixelScale: 1 / 255,
-      labels: Uint8Array.from({ length: count }, () => rng.int(10)),
-    };
+    const dataset = noiseDataset({ rng, count });
     let after20 = 0;
     for (let i = 1; i <= 200; i++) {
       await evaluateModel(model, { dataset, latency: { warmup: 1, runs: 3 } });

@@ -22,12 +22,22 @@ export interface SessionInput {
   readonly shape: readonly (number | string)[];
 }
 
-/** Creates a session from model bytes; ORT's refusal becomes `EVALUATION_FAILED` with its message. */
-export async function createSession(modelBytes: Uint8Array): Promise<ort.InferenceSession> {
+/**
+ * Creates a session from model bytes — Frontier's one session factory, for evaluation and training
+ * alike; ORT's refusal becomes `EVALUATION_FAILED` with its message (`what` names the model in it).
+ */
+export async function createSession(
+  modelBytes: Uint8Array,
+  options: { readonly profilePrefix?: string; readonly what?: string } = {},
+): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(modelBytes, SESSION_OPTIONS);
+    return await ort.InferenceSession.create(modelBytes, {
+      ...SESSION_OPTIONS,
+      // ORT's JSON profile, written with this file prefix (the training benchmark reads it).
+      ...(options.profilePrefix ? { enableProfiling: true, profileFilePrefix: options.profilePrefix } : {}),
+    });
   } catch (err) {
-    throw new WorkersError('EVALUATION_FAILED', `onnxruntime could not load the model: ${(err as Error).message}`);
+    throw new WorkersError('EVALUATION_FAILED', `onnxruntime could not load ${options.what ?? 'the model'}: ${(err as Error).message}`);
   }
 }
 

@@ -21,7 +21,7 @@ function toAttribute(v: AttributeInput): Attribute {
     const list = v as readonly number[];
     return list.every(Number.isInteger) ? { type: 'ints', value: list } : { type: 'floats', value: list };
   }
-  if ('type' in v && typeof v.type === 'string') return v as Attribute;
+  if ('type' in v && typeof v.type === 'string') return v;
   return { type: 'tensor', value: v as Tensor };
 }
 

@@ -64,7 +64,7 @@ export function readModel(bytes: Uint8Array): Model {
   let proto: ModelProtoObject;
   try {
     const message = ModelProtoType.decode(bytes);
-    proto = ModelProtoType.toObject(message, { longs: String, enums: Number, arrays: true }) as ModelProtoObject;
+    proto = ModelProtoType.toObject(message, { longs: String, enums: Number, arrays: true });
   } catch (err) {
     throw new WorkersError(
       'BAD_MODEL',

@@ -58,7 +58,7 @@ export function inferShapes(model: Model, options: InferShapesOptions = {}): Inf
     };
     const outputs = spec.inferShapes(ctx);
     node.outputs.forEach((name, i) => {
-      if (name !== '' && outputs[i]) values.set(name, outputs[i]!);
+      if (name !== '' && outputs[i]) values.set(name, outputs[i]);
     });
     if (node.opType === 'Constant') constants.set(node.outputs[0]!, constantValue(node));
   }

@@ -34,7 +34,7 @@ export function canonicalRecipe(recipe: Recipe): Recipe {
     }
     out[t] = kept;
   }
-  return out as Recipe;
+  return out;
 }
 
 /**

@@ -80,7 +80,7 @@ export function validateRecipe(value: unknown): Recipe {
   onlyKeys(o, '', TECHNIQUES);
   const out: Fields = {};
   for (const t of TECHNIQUES) if (o[t] !== undefined) out[t] = technique(t, o[t]);
-  return out as Recipe;
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Test support: small deterministic models, datasets and onnxruntime helpers for tests of the
 // kernels, trainer, evaluation, devices and pool: `@frontier/workers/testing`.
 // Not part of the production surface (`@frontier/workers`); nothing here is imported by `src/index.ts`.
-export { syntheticDataset } from './compress/datasets.js';
+export { noiseDataset, syntheticDataset } from './compress/datasets.js';
 export { maskedOriginal } from './compress/masked-original.js';
 export { cnnModel, mlpModel, randomInput, residualModel } from './compress/models.js';
 export { SESSION_OPTIONS, maxAbs, maxAbsDiff, optimizedOpTypes, runModel } from './compress/run-ort.js';

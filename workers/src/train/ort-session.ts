@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { WorkersError } from '../errors.js';
+import { createSession as createModelSession } from '../eval/session.js';
 import type { Model } from '../onnx/model.js';
 import { writeModel } from '../onnx/write-model.js';
 
@@ -21,18 +22,8 @@ export interface SessionOptions {
  * An onnxruntime-node session on one thread: the training engine keeps one per graph for a whole
  * run (creating one costs far more than a step) and feeds parameters as inputs every step.
  */
-export async function createSession(model: Model, options: SessionOptions = {}): Promise<ort.InferenceSession> {
-  try {
-    return await ort.InferenceSession.create(writeModel(model), {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      ...(options.profilePrefix ? { enableProfiling: true, profileFilePrefix: options.profilePrefix } : {}),
-    });
-  } catch (err) {
-    throw new WorkersError('EVALUATION_FAILED', `onnxruntime refused the graph "${model.graph.name}": ${String(err)}`);
-  }
+export function createSession(model: Model, options: SessionOptions = {}): Promise<ort.InferenceSession> {
+  return createModelSession(writeModel(model), { ...options, what: `the graph "${model.graph.name}"` });
 }
 
 /** Runs a session and returns the requested outputs as float arrays. */

@@ -1,5 +1,6 @@
 import { fillBatch, type Dataset } from '../data/dataset.js';
 import { WorkersError } from '../errors.js';
+import { countTop1 } from '../eval/count-top1.js';
 import { realInputs, type Model } from '../onnx/model.js';
 import { createSession, runSession } from './ort-session.js';
 
@@ -38,11 +39,5 @@ export async function predictLogits(model: Model, ds: Dataset, options: { batchS
 /** Share of rows whose largest logit is at the label (first maximum wins ties). */
 export function accuracyOf(logits: Float32Array, labels: ArrayLike<number>, classes: number): number {
   const n = logits.length / classes;
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (logits[i * classes + k]! > logits[i * classes + best]!) best = k;
-    if (best === labels[i]) correct++;
-  }
-  return n === 0 ? 0 : correct / n;
+  return n === 0 ? 0 : countTop1({ logits, classes, rows: n, labels }) / n;
 }

@@ -139,7 +139,7 @@ function emitBackward(s: {
     const ctx: BackwardContext = { e, node, dims, requiresGrad, dY, needs: (i) => requiresGrad(node.inputs[i] ?? ''), saved: s.saved.get(node.name)! };
     const grads = gradRule(node).backward(ctx);
     node.inputs.forEach((input, i) => {
-      if (input !== '' && ctx.needs(i) && grads[i]) add(input, grads[i]!);
+      if (input !== '' && ctx.needs(i) && grads[i]) add(input, grads[i]);
     });
   }
   return contributions;

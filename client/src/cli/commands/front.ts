@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { FRONT_OBJECTIVES, SEARCH_DATASETS, frontOf, openStore, parseConstraints, sha256Hex } from '@frontier/search';
+import { FRONT_OBJECTIVES, SEARCH_DATASETS, frontOf, openStore, sha256Hex } from '@frontier/search';
 import { defaultDataDir } from '@frontier/workers';
+import { limitConstraints } from '../limit-options.js';
 import { finiteNumber, toJson, type CliIo } from '../io.js';
 import { modelFromOption } from '../model-option.js';
 import { frontTable } from '../search-output.js';
@@ -40,12 +41,7 @@ export function frontCommand(io: CliIo): Command {
         if (!model) throw new ExitWith(ExitCode.ERROR, `frontier: ${o.model} has never been searched (no model with sha256 ${sha.slice(0, 12)}… in the store)`);
         const stored = await store.getFront({ modelId: model.id, dataset: o.dataset, deviceId: o.device });
         const members = await store.getCandidates(stored.memberIds);
-        const constraints = parseConstraints({
-          ...(o.maxLatencyMs !== undefined ? { maxLatencyMs: o.maxLatencyMs } : {}),
-          ...(o.maxRamKb !== undefined ? { maxRamBytes: Math.round(o.maxRamKb * 1024) } : {}),
-          ...(o.maxFlashKb !== undefined ? { maxFlashBytes: Math.round(o.maxFlashKb * 1024) } : {}),
-          ...(o.minAccuracy !== undefined ? { minAccuracy: o.minAccuracy } : {}),
-        });
+        const constraints = limitConstraints(o);
         const front = frontOf(members, FRONT_OBJECTIVES, constraints);
         if (o.json) io.out(toJson({ model, deviceId: o.device, dataset: o.dataset, version: stored.version, objectives: FRONT_OBJECTIVES, front }));
         else io.out(`${model.name} on ${o.device} (${o.dataset}): ${front.length} of ${members.length} front members${stored.updatedAt ? `, updated ${stored.updatedAt}` : ''}\n${frontTable(front)}`);

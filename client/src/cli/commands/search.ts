@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_SPACE, RunEvents, SAMPLER_KINDS, SearchService, frontOf, openStore, parseConstraints, parseObjectives, type Candidate, type Run, type Store } from '@frontier/search';
 import { defaultDataDir } from '@frontier/workers';
+import { limitConstraints } from '../limit-options.js';
 import { devicesFromOption } from '../device-option.js';
 import { UsageError } from '../exit-codes.js';
 import { finiteNumber, positiveInt, toJson, type CliIo } from '../io.js';
@@ -93,12 +94,7 @@ async function createRun(service: SearchService, o: SearchOptions): Promise<Run>
   if (o.minAccuracy !== undefined && !(o.minAccuracy > 0 && o.minAccuracy <= 1)) {
     throw new UsageError(`--min-accuracy must be a fraction in (0, 1], got ${o.minAccuracy}${o.minAccuracy > 1 && o.minAccuracy <= 100 ? ` (for ${o.minAccuracy}% write ${o.minAccuracy / 100})` : ''}`);
   }
-  const constraints = parseConstraints({
-    ...(o.maxLatencyMs !== undefined ? { maxLatencyMs: o.maxLatencyMs } : {}),
-    ...(o.maxRamKb !== undefined ? { maxRamBytes: Math.round(o.maxRamKb * 1024) } : {}),
-    ...(o.maxFlashKb !== undefined ? { maxFlashBytes: Math.round(o.maxFlashKb * 1024) } : {}),
-    ...(o.minAccuracy !== undefined ? { minAccuracy: o.minAccuracy } : {}),
-  });
+  const constraints = limitConstraints(o);
   const objectives = parseObjectives(o.objectives.split(',').map((s) => s.trim()));
   const file = modelFromOption(o.model);
   const device = await service.registerDevice(devices[0]!);

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Db, Document, MongoClient } from 'mongodb';
 import { sha256Hex } from '../artifact-files.js';
 import { compact, toJson } from '../json.js';
@@ -15,12 +14,12 @@ import {
 } from './mongo-documents.js';
 import type { CandidateDoc, DeviceDoc, FrontDoc, ModelDoc, MongoCollections, RunDoc } from './mongo-documents.js';
 import { mongoQueries } from './mongo-queries.js';
+import { ArtifactDelegate } from '../artifact-delegate.js';
 import { newId } from '../new-id.js';
 import type { Store } from '../store.js';
 import { conflict, frontConflict, notFound, StoreError } from '../store-error.js';
 import { checkNewDevice, checkNewModel, checkNewRun, checkRunFilter, checkRunUpdate, isFinalRunStatus, progressFromCounts, statusList } from '../store-rules.js';
 import type {
-  ArtifactRef,
   Budget,
   Candidate,
   CandidateResult,
@@ -46,15 +45,16 @@ import type {
 const DUPLICATE_KEY = 11000;
 
 /** The MongoDB adapter of the store port; open it with `openMongoStore`. */
-export class MongoStore implements Store {
+export class MongoStore extends ArtifactDelegate implements Store {
   readonly kind = 'mongodb' as const;
   readonly #client: MongoClient;
   readonly #c: MongoCollections;
-  readonly #artifacts: GridFsArtifacts;
+  protected readonly artifacts: GridFsArtifacts;
   readonly #candidates: MongoCandidates;
   #closed = false;
 
   constructor(client: MongoClient, db: Db) {
+    super();
     this.#client = client;
     this.#c = {
       models: db.collection<ModelDoc>('models'),
@@ -63,15 +63,15 @@ export class MongoStore implements Store {
       candidates: db.collection<CandidateDoc>('candidates'),
       fronts: db.collection<FrontDoc>('fronts'),
     };
-    this.#artifacts = new GridFsArtifacts(db);
-    this.#candidates = new MongoCandidates(this.#c, this.#artifacts);
+    this.artifacts = new GridFsArtifacts(db);
+    this.#candidates = new MongoCandidates(this.#c, this.artifacts);
   }
 
   async registerModel(input: NewModel): Promise<Model> {
     this.#check();
     checkNewModel(input);
     const sha256 = sha256Hex(input.onnx);
-    await this.#artifacts.put(input.onnx);
+    await this.artifacts.put(input.onnx);
     const existing = await this.#c.models.findOne(mongoQueries.modelBySha256(sha256).filter);
     if (existing) return modelFromDoc(existing);
     const model: Model = compact({
@@ -274,31 +274,14 @@ export class MongoStore implements Store {
     throw frontConflict(key, expectedVersion, (await this.getFront(key)).version);
   }
 
-  async putArtifact(bytes: Uint8Array): Promise<ArtifactRef> {
-    this.#check();
-    return this.#artifacts.put(bytes);
-  }
-  async getArtifact(sha256: string): Promise<Uint8Array> {
-    this.#check();
-    return this.#artifacts.get(sha256);
-  }
-  async openArtifactStream(sha256: string): Promise<Readable> {
-    this.#check();
-    return this.#artifacts.stream(sha256);
-  }
-  async hasArtifact(sha256: string): Promise<boolean> {
-    this.#check();
-    return this.#artifacts.has(sha256);
-  }
-  async artifactSize(sha256: string): Promise<number> {
-    this.#check();
-    return this.#artifacts.size(sha256);
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#client.close();
+  }
+
+  protected assertOpen(): void {
+    this.#check();
   }
 
   #check(): void {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { ArtifactFiles } from '../artifact-files.js';
+import { ArtifactDelegate } from '../artifact-delegate.js';
 import { newId } from '../new-id.js';
 import { SqliteCandidates } from './sqlite-candidates.js';
 import { SqliteDb } from './sqlite-db.js';
@@ -12,7 +12,6 @@ import type { Store } from '../store.js';
 import { conflict, frontConflict, notFound, StoreError } from '../store-error.js';
 import { checkNewDevice, checkNewModel, checkNewRun, checkRunFilter, checkRunUpdate, isFinalRunStatus, progressFromCounts, statusList } from '../store-rules.js';
 import type {
-  ArtifactRef,
   Candidate,
   CandidateResult,
   CandidateStatus,
@@ -67,15 +66,16 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 
 const now = (): string => new Date().toISOString();
 
-class SqliteStore implements Store {
+class SqliteStore extends ArtifactDelegate implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: SqliteDb;
-  readonly #artifacts: ArtifactFiles;
+  protected readonly artifacts: ArtifactFiles;
   readonly #candidates: SqliteCandidates;
 
   constructor(db: SqliteDb, artifacts: ArtifactFiles) {
+    super();
     this.#db = db;
-    this.#artifacts = artifacts;
+    this.artifacts = artifacts;
     this.#candidates = new SqliteCandidates(db, artifacts);
   }
 
@@ -257,29 +257,12 @@ class SqliteStore implements Store {
     return this.getFront(key);
   }
 
-  async putArtifact(bytes: Uint8Array): Promise<ArtifactRef> {
-    this.#checkOpen();
-    return this.#artifacts.put(bytes);
-  }
-  async getArtifact(sha256: string): Promise<Uint8Array> {
-    this.#checkOpen();
-    return this.#artifacts.get(sha256);
-  }
-  async openArtifactStream(sha256: string): Promise<Readable> {
-    this.#checkOpen();
-    return this.#artifacts.stream(sha256);
-  }
-  async hasArtifact(sha256: string): Promise<boolean> {
-    this.#checkOpen();
-    return this.#artifacts.has(sha256);
-  }
-  async artifactSize(sha256: string): Promise<number> {
-    this.#checkOpen();
-    return this.#artifacts.size(sha256);
-  }
-
   async close(): Promise<void> {
     this.#db.close();
+  }
+
+  protected assertOpen(): void {
+    this.#checkOpen();
   }
 
   #checkOpen(): void {

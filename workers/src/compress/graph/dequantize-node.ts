@@ -51,7 +51,7 @@ export function dequantizeNode(options: {
     domain: '',
     inputs,
     outputs: [options.output],
-    attributes: perChannel ? { axis: { type: 'int', value: options.axis! } } : {},
+    attributes: perChannel ? { axis: { type: 'int', value: options.axis } } : {},
   };
   return { node, tensors };
 }

@@ -22,3 +22,20 @@ export function syntheticDataset(options: { count: number; shape: readonly [numb
   }
   return { name: 'synthetic', shape: [c, h, w], classes, count: options.count, pixels, pixelScale: 1 / 255, labels };
 }
+
+/**
+ * `count` 28×28 images of uniform noise with uniform labels over 10 classes, drawn from `rng`
+ * (pixels first, then labels): for measurements where the content does not matter.
+ */
+export function noiseDataset(o: { rng: Rng; count: number; name?: string }): Dataset {
+  const { rng, count } = o;
+  return {
+    name: o.name ?? 'noise',
+    shape: [1, 28, 28],
+    classes: 10,
+    count,
+    pixels: Uint8Array.from({ length: count * 784 }, () => rng.int(256)),
+    pixelScale: 1 / 255,
+    labels: Uint8Array.from({ length: count }, () => rng.int(10)),
+  };
+}

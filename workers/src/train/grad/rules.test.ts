@@ -95,7 +95,7 @@ describe('gradient rules match finite differences', () => {
     check(DOUBLE, [3, 4], ({ b, x, param }) => b.node('Mul', [b.node('Dropout', [b.node('Identity', [x])]), param('w', [4])])));
   it('names the node and operator it cannot differentiate', async () => {
     const c = tinyCase({
-      dtype: DataType.FLOAT as FloatType,
+      dtype: DataType.FLOAT,
       input: [2, 3],
       seed: 1,
       build: ({ b, x, constant }) => b.node('QuantizeLinear', [x, constant('scale', [], [0.1])], {}, 'q'),
