@@ -142,6 +142,23 @@ describe('runEngine', () => {
     assert.equal(final.progress.done, 4);
   });
 
+  it('stores a recipe the device cannot run as INFEASIBLE with the estimate’s reason', async () => {
+    const dispatcher = new FakeDispatcher();
+    const run = await newRun({ budget: { evaluations: 4 } });
+    // The device lacks 2-bit weights: the estimate says so as data, the engine records it.
+    const unsupportedAt2Bits = async (recipe: Recipe): Promise<PreScreen> =>
+      recipe.quant?.weightBits === 2 ? { ...(await estimate(recipe)), unsupported: 'the device cannot run int2 weights' } : estimate(recipe);
+    await runEngine({ store, runId: run.id, dispatcher, estimate: unsupportedAt2Bits, device });
+    const candidates = await store.listCandidates({ runId: run.id });
+    const twoBit = candidates.filter((c) => (c.recipe as { quant: { weightBits: number } }).quant.weightBits === 2);
+    assert.ok(twoBit.length > 0, 'the random sampler proposed no 2-bit recipe');
+    for (const c of twoBit) {
+      assert.equal(c.status, 'INFEASIBLE');
+      assert.equal(c.failureReason, 'pre-screen: the device cannot run int2 weights');
+    }
+    for (const r of dispatcher.evaluated) assert.notEqual(r.quant?.weightBits, 2);
+  });
+
   it('fails a run whose constraints nothing can meet, saying which', async () => {
     const dispatcher = new FakeDispatcher();
     const run = await newRun({ constraints: { maxRamBytes: 1000 } });
