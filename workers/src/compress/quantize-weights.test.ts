@@ -9,17 +9,63 @@ import { modelWeights, WEIGHT_BITS_METADATA_KEY } from '../devices/model-weights
 import { inferShapes } from '../onnx/shape-inference.js';
 import { inputLayers, weightLayers } from './graph/layers.js';
 import { dequantizeTensor, quantRange } from './math/quant-params.js';
-import { layerBits, quantizeWeights, weightCodes } from './quantize-weights.js';
+import { quantizeWeights, weightCodes } from './quantize-weights.js';
 import { cnnModel, mlpModel, randomInput } from '../testing/compress/models.js';
 import { maxAbs, maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
 
-/** The float model with every weight replaced by its dequantized codes (computed here, not by ORT). */
+/** Rounds half to even, as ONNX QuantizeLinear does. */
+function roundEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * What b-bit weight quantization must give, written from its definition and not from the
+ * implementation's helpers: per channel (or for the whole tensor), a scale s stored as float32 and
+ * an integer zero point z; codes q = clamp(round(w / s) + z, qmin, qmax); weights r = s(q − z)
+ * (Jacob et al., CVPR 2018, Equation (1)). Symmetric: q in ±(2^(b−1) − 1), z = 0, s = max|w| / qmax.
+ * Asymmetric: q in [0, 2^b − 1] over the range [min(w, 0), max(w, 0)]. One bit: ±mean|w| of the
+ * channel's nonzero weights (XNOR-Net, Equation (4)), zeros kept.
+ */
+function formulaDequantized(w: Float32Array, dims: readonly number[], o: { bits: number; symmetric: boolean; axis: number | undefined }): Float32Array {
+  const inner = o.axis === undefined ? w.length : dims.slice(o.axis + 1).reduce((a, b) => a * b, 1);
+  const channels = o.axis === undefined ? 1 : dims[o.axis]!;
+  const channelOf = (i: number) => Math.floor(i / inner) % channels;
+  const out = new Float32Array(w.length);
+  for (let c = 0; c < channels; c++) {
+    const idx = [...w.keys()].filter((i) => channelOf(i) === c);
+    const values = idx.map((i) => w[i]!);
+    if (o.bits === 1) {
+      const nonzero = values.filter((v) => v !== 0);
+      const alpha = Math.fround(nonzero.reduce((a, v) => a + Math.abs(v), 0) / nonzero.length);
+      for (const i of idx) out[i] = w[i] === 0 ? 0 : w[i]! > 0 ? alpha : -alpha;
+      continue;
+    }
+    const lo = values.reduce((m, v) => Math.min(m, v), 0);
+    const hi = values.reduce((m, v) => Math.max(m, v), 0);
+    const [qmin, qmax] = o.symmetric ? [-(2 ** (o.bits - 1) - 1), 2 ** (o.bits - 1) - 1] : [0, 2 ** o.bits - 1];
+    const s = Math.fround(o.symmetric ? Math.max(-lo, hi) / qmax : (hi - lo) / (qmax - qmin));
+    const z = o.symmetric ? 0 : Math.min(qmax, Math.max(qmin, roundEven(qmin - lo / s)));
+    for (const i of idx) out[i] = s * (Math.min(qmax, Math.max(qmin, roundEven(w[i]! / s) + z)) - z);
+  }
+  return out;
+}
+
+/** The output-channel axis of a layer's weight, by the ONNX operator definitions. */
+function outputAxis(node: Model['graph']['nodes'][number]): number {
+  if (node.opType === 'Conv') return 0;
+  if (node.opType === 'Gemm') return node.attributes['transB']?.value === 1 ? 0 : 1;
+  return 1; // MatMul: [in, out]
+}
+
+/** The float model with every weight replaced by `formulaDequantized` (the first layer at ≥ 8 bits). */
 function simulatedReference(model: Model, bits: number, symmetric: boolean, perChannel: boolean): Model {
   const replaced = new Map<string, FloatTensor>();
   const first = inputLayers(model);
   for (const l of weightLayers(model)) {
-    const q = weightCodes(l.weight, { bits: layerBits(bits, first.has(l.node)), symmetric, axis: perChannel ? l.outAxis : undefined });
-    replaced.set(l.weight.name, floatTensor(l.weight.name, l.weight.dims, dequantizeTensor(q)));
+    const b = first.has(l.node) && bits < 8 ? 8 : bits;
+    const values = formulaDequantized(l.weight.data, l.weight.dims, { bits: b, symmetric, axis: perChannel ? outputAxis(l.node) : undefined });
+    replaced.set(l.weight.name, floatTensor(l.weight.name, l.weight.dims, values));
   }
   return { ...model, graph: { ...model.graph, initializers: model.graph.initializers.map((t) => replaced.get(t.name) ?? t) } };
 }
@@ -132,6 +178,27 @@ describe('quantizeWeights', () => {
       assert.equal(entry.format, 'bitmap');
       // Small weights may round to the zero code too.
       assert.equal(entry.nonzero, values.filter((v) => v !== 0).length, `${bits} bits`);
+    }
+  });
+
+  it('fits the range to include zero when a channel\'s weights all have one sign', () => {
+    // Row 0 all positive, row 1 all negative: without widening [min, max] to 0 the codes would
+    // spend their range elsewhere and zero (a pruned weight) would not be representable. The
+    // stored codes, scales and zero points are checked against the formula directly.
+    const values = Float32Array.from({ length: 12 }, (_, i) => (i < 6 ? 0.5 + 0.1 * i : -0.2 - 0.3 * (i - 6)));
+    const b = new GraphBuilder();
+    const x = b.input('x', ['N', 6]);
+    b.output(b.node('Gemm', [b.node('Relu', [x]), b.initializer(floatTensor('w', [2, 6], values))], { transB: 1 }), ['N', 2]);
+    const tiny = b.build();
+    for (const bits of [8, 4, 3] as const) {
+      for (const granularity of ['per-channel', 'per-tensor'] as const) {
+        const r = quantizeWeights(tiny, { bits, symmetric: false, granularity, firstLayerBits: 0 });
+        const init = (name: string) => toNumbers(r.model.graph.initializers.find((t) => t.name === name)!);
+        const [q, scale, zp] = [init('w_quantized'), init('w_scale'), init('w_zero_point')];
+        const got = q.map((code, i) => Math.fround(scale[scale.length === 1 ? 0 : Math.floor(i / 6)]! * (code - zp[zp.length === 1 ? 0 : Math.floor(i / 6)]!)));
+        const want = formulaDequantized(values, [2, 6], { bits, symmetric: false, axis: granularity === 'per-channel' ? 0 : undefined });
+        assert.deepEqual([...got], [...want], `${bits} bits ${granularity}`);
+      }
     }
   });
 
