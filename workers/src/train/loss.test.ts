@@ -4,10 +4,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataType } from '../onnx/model.js';
-import type { FloatType } from './emitter.js';
 import type { LossSpec } from './loss.js';
 import { createSession, runSession } from './ort-session.js';
-import { tinyCase } from './testing/tiny-models.js';
+import { tinyCase } from '../testing/train/tiny-models.js';
 import { buildTrainingGraph } from './training-graph.js';
 
 /** log softmax of one row at temperature t, in float64. */
@@ -41,7 +40,7 @@ const rows = (data: ArrayLike<number>, width: number): number[][] =>
 
 /** The training graph's loss on a model whose logits are its (offset) input. */
 async function graphLoss(loss: LossSpec): Promise<{ value: number; expected: (t: number, alpha: number) => number }> {
-  const c = tinyCase({ dtype: DataType.DOUBLE as FloatType, input: [4, 5], seed: 3, build: ({ b, x }) => b.node('Identity', [x]) });
+  const c = tinyCase({ dtype: DataType.DOUBLE, input: [4, 5], seed: 3, build: ({ b, x }) => b.node('Identity', [x]) });
   const graph = buildTrainingGraph({ model: c.model, trainable: c.trainable, loss });
   const offset = c.model.graph.initializers.find((t) => t.name === 'offset')!.data as Float64Array;
   const session = await createSession(graph.model);
