@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { hermeticEnv } from './support/frontier-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 function frontier(...args: string[]) {
-  const r = spawnSync(process.execPath, ['client/bin/frontier.js', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['client/bin/frontier.js', ...args], { cwd: root, encoding: 'utf8', env: hermeticEnv() });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,6 +50,8 @@ describe('frontier binary', () => {
   });
 
   it('exits 2 on bad usage', () => {
-    assert.equal(frontier('inspect', '--bogus').code, 2);
+    const r = frontier('inspect', '--bogus');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: unknown option '--bogus'\n\(run with --help for usage\)\n$/);
   });
 });

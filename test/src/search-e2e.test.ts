@@ -26,7 +26,7 @@ describe('frontier search on fashion-mlp for an MCU', () => {
       assert.equal(c.metrics.latency.source, 'PREDICTED');
     }
     // Every front member is a real model file in the store that onnxruntime-node runs.
-    const store = await openStore({ dataDir });
+    const store = await openStore({ dataDir, env: {} });
     try {
       for (const c of out.front) {
         const session = await ort.InferenceSession.create(await store.getArtifact(c.artifactSha256));
@@ -50,8 +50,12 @@ describe('frontier search on fashion-mlp for an MCU', () => {
   });
 
   it('rejects bad usage with exit 2', () => {
-    assert.equal(frontier(['search', '--device', 'stm32h7', '--data-dir', dataDir]).code, 2);
-    assert.equal(frontier(['search', '--model', 'fashion-mlp', '--device', 'toaster', '--data-dir', dataDir]).code, 2);
+    const noModel = frontier(['search', '--device', 'stm32h7', '--data-dir', dataDir]);
+    assert.equal(noModel.code, 2);
+    assert.equal(noModel.stderr, 'frontier: --model is required (or --resume <runId>)\n');
+    const toaster = frontier(['search', '--model', 'fashion-mlp', '--device', 'toaster', '--data-dir', dataDir]);
+    assert.equal(toaster.code, 2);
+    assert.match(toaster.stderr, /^frontier: --device: unknown device "toaster" \(known: host, .*\), or a device \.json file\n$/);
     const pct = frontier(['search', '--model', 'fashion-mlp', '--device', 'host', '--min-accuracy', '91', '--data-dir', dataDir]);
     assert.equal(pct.code, 2);
     assert.match(pct.stderr, /--min-accuracy must be a fraction in \(0, 1\], got 91 \(for 91% write 0.91\)/);

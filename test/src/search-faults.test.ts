@@ -12,7 +12,7 @@ describe('worker faults in a run', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('become FAILED candidates with their reason while the run goes on', async () => {
-    const store = await openStore({ dataDir });
+    const store = await openStore({ dataDir, env: {} });
     try {
       const service = new SearchService({
         store,
