@@ -30,7 +30,7 @@ describe('a search killed with SIGKILL', () => {
     await new Promise((resolve) => child.once('exit', resolve));
     const runId = /run (\w+): starting/.exec(before)![1]!;
 
-    let store = await openStore({ dataDir });
+    let store = await openStore({ dataDir, env: {} });
     const killed = await store.getRun(runId);
     const doneBefore = await store.listCandidates({ runId, status: ['DONE'] });
     await store.close();
@@ -41,7 +41,7 @@ describe('a search killed with SIGKILL', () => {
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal(JSON.parse(resumed.stdout).run.status, 'DONE');
 
-    store = await openStore({ dataDir });
+    store = await openStore({ dataDir, env: {} });
     try {
       const all = await store.listCandidates({ runId });
       const byStatus = (s: string) => all.filter((c) => c.status === s);

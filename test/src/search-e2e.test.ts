@@ -2,9 +2,11 @@
 // onnxruntime-node and a SQLite store in a fresh data folder.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { openStore } from '@frontier/search';
+import { zooDir, type ZooManifest } from '@frontier/workers';
 import { freshDataDir } from './support/data-dir.js';
 import { frontier } from './support/frontier-cli.js';
 
@@ -26,7 +28,7 @@ describe('frontier search on fashion-mlp for an MCU', () => {
       assert.equal(c.metrics.latency.source, 'PREDICTED');
     }
     // Every front member is a real model file in the store that onnxruntime-node runs.
-    const store = await openStore({ dataDir });
+    const store = await openStore({ dataDir, env: {} });
     try {
       for (const c of out.front) {
         const session = await ort.InferenceSession.create(await store.getArtifact(c.artifactSha256));
@@ -37,7 +39,19 @@ describe('frontier search on fashion-mlp for an MCU', () => {
       assert.equal(stored.code, 0, stored.stderr);
       const front = JSON.parse(stored.stdout).front;
       assert.ok(front.length >= 1);
-      for (const c of front) assert.ok(c.metrics.accuracy.test > 0.1, 'front members are evaluated on test');
+      // val (5000 images) and test (10 000) are two held-out samples of one distribution: for an
+      // accuracy p ≈ 0.85 the standard error of their difference is √(p(1 − p)(1/5000 + 1/10 000))
+      // ≈ 0.006, so 0.03 is five of those — while a test figure from the wrong split, labels or pixel
+      // scale lands tens of points away.
+      for (const c of front) {
+        assert.ok(Math.abs(c.metrics.accuracy.test - c.metrics.accuracy.val) < 0.03, `val ${c.metrics.accuracy.val}, test ${c.metrics.accuracy.test}`);
+      }
+      // The registered model's baseline is the zoo's own measurement of the same file on the same
+      // val split (workers/zoo/manifest.json), up to one image in 5000 for float summation order.
+      const zoo = (JSON.parse(readFileSync(join(zooDir(), 'manifest.json'), 'utf8')) as ZooManifest).models.find((m) => m.arch === 'fashion-mlp')!;
+      const [model] = await store.listModels({ name: 'fashion-mlp' });
+      assert.equal(model!.baseline!.dataset, 'fashion-mnist/val');
+      assert.ok(Math.abs(model!.baseline!.accuracy - zoo.valAccuracy) <= 1 / 5000, `baseline ${model!.baseline!.accuracy} vs zoo ${zoo.valAccuracy}`);
     } finally {
       await store.close();
     }
@@ -50,8 +64,12 @@ describe('frontier search on fashion-mlp for an MCU', () => {
   });
 
   it('rejects bad usage with exit 2', () => {
-    assert.equal(frontier(['search', '--device', 'stm32h7', '--data-dir', dataDir]).code, 2);
-    assert.equal(frontier(['search', '--model', 'fashion-mlp', '--device', 'toaster', '--data-dir', dataDir]).code, 2);
+    const noModel = frontier(['search', '--device', 'stm32h7', '--data-dir', dataDir]);
+    assert.equal(noModel.code, 2);
+    assert.equal(noModel.stderr, 'frontier: --model is required (or --resume <runId>)\n');
+    const toaster = frontier(['search', '--model', 'fashion-mlp', '--device', 'toaster', '--data-dir', dataDir]);
+    assert.equal(toaster.code, 2);
+    assert.match(toaster.stderr, /^frontier: --device: unknown device "toaster" \(known: host, .*\), or a device \.json file\n$/);
     const pct = frontier(['search', '--model', 'fashion-mlp', '--device', 'host', '--min-accuracy', '91', '--data-dir', dataDir]);
     assert.equal(pct.code, 2);
     assert.match(pct.stderr, /--min-accuracy must be a fraction in \(0, 1\], got 91 \(for 91% write 0.91\)/);

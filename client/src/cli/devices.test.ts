@@ -80,7 +80,9 @@ describe('frontier devices / predict / device calibrate', () => {
     io = captureIo();
     assert.equal(await main(['predict', modelPath, '--device', bad], io), 1);
     assert.match(io.stderr, /device\.ramBytes must be a positive integer number of bytes, got 0/);
-    assert.equal(await main(['predict', modelPath], captureIo()), 2); // --device is required
+    io = captureIo();
+    assert.equal(await main(['predict', modelPath], io), 2);
+    assert.match(io.stderr, /^error: required option '--device <id>' not specified\n/);
   });
 
   it('device calibrate fits measurements, writes a spec that predict then uses', async () => {
@@ -142,8 +144,12 @@ describe('frontier devices / predict / device calibrate', () => {
     let io = captureIo();
     assert.equal(await main(['device', 'calibrate', '--device', 'stm32h7', '--measurements', csv], io), 1);
     assert.match(io.stderr, /measurements line 2: ms must be a number, got "soon"/);
-    assert.equal(await main(['device', 'calibrate', '--device', 'all', '--measurements', csv], captureIo()), 2);
-    assert.equal(await main(['device', 'calibrate', '--device', 'stm32h7'], captureIo()), 2);
+    io = captureIo();
+    assert.equal(await main(['device', 'calibrate', '--device', 'all', '--measurements', csv], io), 2);
+    assert.equal(io.stderr, 'frontier: --device: calibrate needs one device, not "all"\n');
+    io = captureIo();
+    assert.equal(await main(['device', 'calibrate', '--device', 'stm32h7'], io), 2);
+    assert.match(io.stderr, /^error: required option '--measurements <file.csv>' not specified\n/);
     io = captureIo();
     assert.equal(await main(['device', 'calibrate', '--help'], io), 0);
     assert.match(io.stdout, /Usage: frontier device calibrate/);

@@ -51,9 +51,15 @@ describe('frontier CLI', () => {
   });
 
   it('exits 2 on bad usage and 0 on --help', async () => {
-    assert.equal(await main(['inspect'], captureIo()), 2);
-    assert.equal(await main(['inspect', modelPath, '--no-such-flag'], captureIo()), 2);
-    assert.equal(await main(['frobnicate'], captureIo()), 2);
+    const usage = async (args: string[], message: RegExp) => {
+      const io = captureIo();
+      assert.equal(await main(args, io), 2, args.join(' '));
+      assert.match(io.stderr, message);
+      assert.equal(io.stdout, '');
+    };
+    await usage(['inspect'], /^error: missing required argument 'model'\n\(run with --help for usage\)\n$/);
+    await usage(['inspect', modelPath, '--no-such-flag'], /^error: unknown option '--no-such-flag'\n/);
+    await usage(['frobnicate'], /^error: unknown command 'frobnicate'\n/);
     const io = captureIo();
     assert.equal(await main(['inspect', '--help'], io), 0);
     assert.match(io.stdout, /Usage: frontier inspect/);

@@ -57,6 +57,8 @@ class RunEngine {
   /** PENDING candidates to dispatch, each with its recipe. */
   private readonly queue: { candidate: Candidate; recipe: Recipe }[] = [];
   private readonly inflight = new Map<string, { recipe: Recipe; done: Promise<void> }>();
+  /** Candidates this engine moved to RUNNING and has not settled yet. */
+  private readonly claimed = new Set<string>();
   private sampler!: Sampler;
   private model!: Model;
   private runRecord!: Run;
@@ -87,7 +89,21 @@ class RunEngine {
       return await this.finish(this.o.signal?.aborted ? 'CANCELLED' : this.conclusion());
     } catch (err) {
       await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
-      return this.finish('FAILED', err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      await this.releaseClaimed(message);
+      return this.finish('FAILED', message);
+    }
+  }
+
+  /**
+   * A failed run leaves none of its candidates RUNNING: those this engine claimed and could not
+   * settle become FAILED with the run's error (a store that fails again here leaves the run
+   * RUNNING instead, for `requeueInterrupted` and a resume).
+   */
+  private async releaseClaimed(error: string): Promise<void> {
+    for (const id of this.claimed) {
+      await this.o.store.transitionCandidate({ id, from: 'RUNNING', to: 'FAILED', reason: `the run failed: ${error}` });
+      this.claimed.delete(id);
     }
   }
 
@@ -184,6 +200,7 @@ class RunEngine {
   private async evaluate(candidate: Candidate, recipe: Recipe): Promise<void> {
     const store = this.o.store;
     const running = await store.transitionCandidate({ id: candidate.id, from: 'PENDING', to: 'RUNNING' });
+    this.claimed.add(candidate.id);
     this.events.emit({ type: 'candidateStarted', runId: this.runRecord.id, candidate: running });
     const seed = (Math.imul(this.runRecord.seed, 0x9e3779b1) + candidate.seq) >>> 0;
     try {
@@ -225,6 +242,7 @@ class RunEngine {
 
   /** Records a finished candidate: history, sampler, counters, event. */
   private settle(c: Candidate, recipe: Recipe): void {
+    this.claimed.delete(c.id);
     this.record(c, recipe);
     this.events.emit({ type: 'candidateFinished', runId: this.runRecord.id, candidate: c });
   }

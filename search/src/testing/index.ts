@@ -1,4 +1,4 @@
-// Test support for code that implements or uses the store port: `@frontier/search/testing`.
+// Test support for code that implements or uses the store port or the run engine: `@frontier/search/testing`.
 // Not part of the production surface (`@frontier/search`); nothing here is imported by `src/index.ts`.
 export { storeContract, type StoreFixture, type StoreFixtureFactory } from './store-contract.js';
 export {
@@ -13,3 +13,6 @@ export {
   type ContractCase,
   type Scene,
 } from './store-contract-data.js';
+export { FakeDispatcher, fakeEstimate, fakeMetrics, type FakeDispatcherOptions } from './fake-dispatcher.js';
+export { faultyStore, type FaultyStore, type StoreHook, type StoreMethod } from './faulty-store.js';
+export { bruteForceFront, dominatesByDefinition } from './dominance-oracle.js';

@@ -4,6 +4,17 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, where `client/bin/frontier.js` lives. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
+/**
+ * The environment for a `frontier` child: this process's, without the variables that would point
+ * it at shared services (a MongoDB store, a server, a queue, a data folder), so a test touches only
+ * what it names on the command line.
+ */
+export function hermeticEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['MONGODB_URI', 'FRONTIER_DATA', 'FRONTIER_API', 'FRONTIER_TOKEN', 'FRONTIER_REDIS_URL']) delete env[name];
+  return { ...env, ...extra };
+}
+
 export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
@@ -15,7 +26,7 @@ export function frontier(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   const r = spawnSync(process.execPath, ['client/bin/frontier.js', ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: hermeticEnv(env),
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -23,7 +34,7 @@ export function frontier(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
 
 /** Starts the binary and resolves once `ready(stderrSoFar)` holds; the caller decides its fate. */
 export function startFrontier(args: readonly string[], ready: (stderr: string) => boolean) {
-  const child = spawn(process.execPath, ['client/bin/frontier.js', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['client/bin/frontier.js', ...args], { cwd: repoRoot, env: hermeticEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const reached = new Promise<string>((resolve, reject) => {
     child.stderr.setEncoding('utf8');

@@ -7,9 +7,10 @@ import { floatTensor } from '../onnx/tensor.js';
 import { compress } from './compress.js';
 import { modelFigures } from './model-figures.js';
 import type { Recipe } from '../recipe/recipe.js';
+import { simulatedReference } from '../testing/compress/quant-reference.js';
 import { syntheticDataset } from '../testing/compress/datasets.js';
 import { cnnModel } from '../testing/compress/models.js';
-import { maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
+import { maxAbs, maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
 
 const fit = syntheticDataset({ count: 600, shape: [1, 28, 28], seed: 3 });
 const test = syntheticDataset({ count: 50, shape: [1, 28, 28], seed: 4 });
@@ -61,7 +62,13 @@ describe('compress', () => {
     assert.ok(prune!.nonzeroParams < 0.25 * r.report.before.params);
     // 4-bit codes with a bitmap: about 0.2·4/8 + 1/8 bytes per weight, against 4.
     assert.ok(quant!.deployBytes < r.report.before.deployBytes / 10, `${quant!.deployBytes} vs ${r.report.before.deployBytes}`);
-    assert.ok(maxAbsDiff(await runModel(r.bytes, input, DIMS), await runModel(cnnModel(), input, DIMS)) < 100);
+    // The last stage is exactly weight quantization of what the others produced: the same recipe
+    // without `quant` (same data and seed) gives the float model, and its weights quantized by the
+    // formula give the same outputs to float rounding.
+    const float = await compress(cnnModel(), { prune: recipe.prune, distill: recipe.distill }, { fit });
+    const reference = simulatedReference(readModel(float.bytes), 4, true, true);
+    const [got, want] = [await runModel(r.bytes, input, DIMS), await runModel(reference, input, DIMS)];
+    assert.ok(maxAbsDiff(got, want) <= 1e-5 * Math.max(1, maxAbs(want)), `diff ${maxAbsDiff(got, want)}`);
   });
 
   it('is deterministic: the same recipe, data and seed give the same bytes', async () => {

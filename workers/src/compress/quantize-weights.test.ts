@@ -9,20 +9,10 @@ import { modelWeights, WEIGHT_BITS_METADATA_KEY } from '../devices/model-weights
 import { inferShapes } from '../onnx/shape-inference.js';
 import { inputLayers, weightLayers } from './graph/layers.js';
 import { dequantizeTensor, quantRange } from './math/quant-params.js';
-import { layerBits, quantizeWeights, weightCodes } from './quantize-weights.js';
+import { quantizeWeights, weightCodes } from './quantize-weights.js';
 import { cnnModel, mlpModel, randomInput } from '../testing/compress/models.js';
 import { maxAbs, maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
-
-/** The float model with every weight replaced by its dequantized codes (computed here, not by ORT). */
-function simulatedReference(model: Model, bits: number, symmetric: boolean, perChannel: boolean): Model {
-  const replaced = new Map<string, FloatTensor>();
-  const first = inputLayers(model);
-  for (const l of weightLayers(model)) {
-    const q = weightCodes(l.weight, { bits: layerBits(bits, first.has(l.node)), symmetric, axis: perChannel ? l.outAxis : undefined });
-    replaced.set(l.weight.name, floatTensor(l.weight.name, l.weight.dims, dequantizeTensor(q)));
-  }
-  return { ...model, graph: { ...model.graph, initializers: model.graph.initializers.map((t) => replaced.get(t.name) ?? t) } };
-}
+import { formulaDequantized, simulatedReference } from '../testing/compress/quant-reference.js';
 
 const CNN_DIMS = [3, 1, 28, 28];
 
@@ -132,6 +122,27 @@ describe('quantizeWeights', () => {
       assert.equal(entry.format, 'bitmap');
       // Small weights may round to the zero code too.
       assert.equal(entry.nonzero, values.filter((v) => v !== 0).length, `${bits} bits`);
+    }
+  });
+
+  it('fits the range to include zero when a channel\'s weights all have one sign', () => {
+    // Row 0 all positive, row 1 all negative: without widening [min, max] to 0 the codes would
+    // spend their range elsewhere and zero (a pruned weight) would not be representable. The
+    // stored codes, scales and zero points are checked against the formula directly.
+    const values = Float32Array.from({ length: 12 }, (_, i) => (i < 6 ? 0.5 + 0.1 * i : -0.2 - 0.3 * (i - 6)));
+    const b = new GraphBuilder();
+    const x = b.input('x', ['N', 6]);
+    b.output(b.node('Gemm', [b.node('Relu', [x]), b.initializer(floatTensor('w', [2, 6], values))], { transB: 1 }), ['N', 2]);
+    const tiny = b.build();
+    for (const bits of [8, 4, 3] as const) {
+      for (const granularity of ['per-channel', 'per-tensor'] as const) {
+        const r = quantizeWeights(tiny, { bits, symmetric: false, granularity, firstLayerBits: 0 });
+        const init = (name: string) => toNumbers(r.model.graph.initializers.find((t) => t.name === name)!);
+        const [q, scale, zp] = [init('w_quantized'), init('w_scale'), init('w_zero_point')];
+        const got = q.map((code, i) => Math.fround(scale[scale.length === 1 ? 0 : Math.floor(i / 6)]! * (code - zp[zp.length === 1 ? 0 : Math.floor(i / 6)]!)));
+        const want = formulaDequantized(values, [2, 6], { bits, symmetric: false, axis: granularity === 'per-channel' ? 0 : undefined });
+        assert.deepEqual([...got], [...want], `${bits} bits ${granularity}`);
+      }
     }
   });
 

@@ -44,6 +44,36 @@ describe('latency model', () => {
     assert.ok(loaded.supported && Math.abs(loaded.ms - (compute + 1e-5) * 1e3) < 1e-12);
   });
 
+  it('sums two layers, each by hand, with and without fitted coefficients', () => {
+    // Gemm 256→64 (16384 MACs, 65536 B of weights, (256 + 64) × 4 B of activations), then
+    // Gemm 64→10 (640 MACs, 2560 B of weights, (64 + 10) × 4 B of activations).
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 256]);
+    const w1 = b.initializer(floatTensor('w1', [256, 64], Float32Array.from({ length: 16384 }, (_, i) => (i % 7) + 1)));
+    const w2 = b.initializer(floatTensor('w2', [64, 10], Float32Array.from({ length: 640 }, (_, i) => (i % 5) + 1)));
+    b.output(b.node('Gemm', [b.node('Gemm', [x, w1], {}, 'fc1'), w2], {}, 'fc2'), [1, 10]);
+    const graph = deviceGraph(b.build());
+    const device: DeviceSpec = {
+      ...findDevice('stm32h7', CATALOGUE_DEVICES),
+      peakMacsPerSecond: { fp32: 1e8 },
+      ramBandwidthBytesPerSecond: 1e9,
+      storageBandwidthBytesPerSecond: 1e8,
+      perOpOverheadSeconds: 1e-5,
+    };
+    // Roofline, weights from flash: fc1 max(1.6384e-4, 1.28e-6 + 6.5536e-4) = 6.5664e-4 s;
+    // fc2 max(6.4e-6, 2.96e-7 + 2.56e-5) = 2.5896e-5 s; plus 1e-5 s per layer: 0.702536 ms.
+    const roofline = predictLatency(graph, device);
+    assert.ok(roofline.supported);
+    assert.deepEqual(roofline.layers.map((l) => l.name), ['fc1', 'fc2']);
+    assert.ok(Math.abs(roofline.ms - 0.702536) < 1e-9, `${roofline.ms} ms`);
+    // Calibrated dense.fp32 = 2·compute + 0.5·memory + 3e-6 s, and 1e-3 s per inference:
+    // fc1 3.2768e-4 + 3.2832e-4 + 3e-6 = 6.59e-4 s; fc2 1.28e-5 + 1.2948e-5 + 3e-6 = 2.8748e-5 s.
+    const calibration = { coefficients: { 'dense.fp32': { compute: 2, memory: 0.5, perOpSeconds: 3e-6 } }, interceptSeconds: 1e-3, samples: 4, fitRmsRelativeError: 0 };
+    const fitted = predictLatency(graph, { ...device, calibration });
+    assert.ok(fitted.supported && fitted.calibrated);
+    assert.ok(Math.abs(fitted.ms - 1.687748) < 1e-9, `${fitted.ms} ms`);
+  });
+
   it('grows with MACs for a fixed op mix, on every device', () => {
     const widths = [2, 4, 8, 16, 32, 64];
     for (const device of devices) {

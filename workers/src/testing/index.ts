@@ -4,6 +4,7 @@
 export { noiseDataset, syntheticDataset } from './compress/datasets.js';
 export { maskedOriginal } from './compress/masked-original.js';
 export { cnnModel, mlpModel, randomInput, residualModel } from './compress/models.js';
+export { formulaDequantized, simulatedReference } from './compress/quant-reference.js';
 export { SESSION_OPTIONS, maxAbs, maxAbsDiff, optimizedOpTypes, runModel } from './compress/run-ort.js';
 export { gradientCheck, mismatches, type GradientPair } from './train/grad-check.js';
 export { smallCnn, stripesDataset } from './train/synthetic.js';

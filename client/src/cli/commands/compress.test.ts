@@ -59,6 +59,7 @@ describe('frontier compress', () => {
     assert.match(io.stderr, /--dataset fashion-mnist/);
     io = captureIo();
     assert.equal(await main(['compress', model, '--recipe', '{not json', '--out', join(dir, 'z.onnx')], io), 2);
+    assert.match(io.stderr, /^frontier: --recipe is not valid JSON: /);
     assert.equal(existsSync(join(dir, 'z.onnx')), false);
   });
 });

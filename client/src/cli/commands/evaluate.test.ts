@@ -37,15 +37,20 @@ describe('frontier evaluate', () => {
 
   it('rejects inconsistent dataset options as bad usage', async () => {
     const m = join(dir, 'm.onnx');
-    assert.equal(await main(['evaluate', m, '--images', join(dir, 'images.npy')], captureIo()), 2);
-    assert.equal(await main(['evaluate', m, '--dataset', 'cifar'], captureIo()), 2);
-    assert.equal(await main(['evaluate', m, '--dataset', 'fashion-mnist', '--split', 'holdout'], captureIo()), 2);
+    const usage = async (args: string[], message: RegExp) => {
+      const io = captureIo();
+      assert.equal(await main(['evaluate', m, ...args], io), 2, args.join(' '));
+      assert.match(io.stderr, message);
+    };
+    await usage(['--images', join(dir, 'images.npy')], /^frontier: --images and --labels go together\n$/);
+    await usage(['--dataset', 'cifar'], /^error: option '--dataset <name>' argument 'cifar' is invalid\. Allowed choices are fashion-mnist\.\n/);
+    await usage(['--dataset', 'fashion-mnist', '--split', 'holdout'], /^error: option '--split <split>' argument 'holdout' is invalid\. Allowed choices are train, val, fit, test\.\n/);
   });
 
   it('names a dataset that does not fit the model', async () => {
     const io = captureIo();
     const code = await main(['evaluate', join(dir, 'm.onnx'), '--images', join(dir, 'labels.npy'), '--labels', join(dir, 'labels.npy'), '--no-latency'], io);
     assert.equal(code, 1);
-    assert.match(io.stderr, /frontier: /);
+    assert.match(io.stderr, /^frontier: .*labels\.npy: images must have shape \[N, H, W\] or \[N, C, H, W\], got \[4\]\n$/);
   });
 });
