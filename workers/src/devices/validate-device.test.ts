@@ -59,7 +59,7 @@ describe('validateDeviceSpec', () => {
   it('finds devices by id and names the known ones otherwise', () => {
     const devices = deviceCatalogue(TEST_HOST);
     assert.equal(findDevice('esp32-s3', devices).kind, 'mcu');
-    assert.throws(() => findDevice('pi5', devices), /unknown device "pi5" \(known: host, rpi4, stm32h7, stm32u5, esp32-s3, edge-tpu\)/);
+    assert.throws(() => findDevice('pi5', devices), /unknown device "pi5" \(known: host, rpi4, stm32h7, stm32u5, stm32l4r5, esp32-s3, edge-tpu\)/);
   });
 
   it('derives the host peaks from its SIMD facts', () => {

@@ -1,0 +1,130 @@
+import { WorkersError } from '../errors.js';
+import type { KernelCycles, StackCostModel } from './cost-model.js';
+import { fitStackCosts, type StackCostFit, type StackSample } from './fit-stack-costs.js';
+import { MLPERF_TINY_FLOAT_RESULTS, MLPERF_TINY_RESULTS, STACKS, type MlperfTinyResult } from './mlperf-tiny-results.js';
+import { REFERENCE_FEATURES } from './reference-features.js';
+
+/**
+ * Kernel-level cycle estimates the fits start from (see `StackCostFitOptions.prior`). Judgement from
+ * the instruction set, not measurements — the data then move them:
+ * - optimised int8 kernels on Armv7E-M / Armv8-M with the DSP extension (CMSIS-NN class): SMLAD
+ *   does two 16-bit MACs per cycle (Cortex-M4 TRM r0p1, Table 3-1), plus about a cycle of loads and
+ *   SXTB16 widening per pair → 1 cycle/MAC for 1×1 convolutions; 1.5 with an im2col copy or for a
+ *   dense layer (each weight used once); 2 for depthwise 3×3 (nine-tap windows amortise little);
+ *   ~12 cycles of requantization (multiply-high, rounding shift, offset, clamp, store) per output;
+ *   ~1,000 cycles per layer call.
+ * - TFLite Micro reference kernels: portable C, one MAC per loop iteration with offset additions
+ *   and index arithmetic → ~8 cycles/MAC, 50 per output, 5,000 per layer.
+ * - Cortex-A72 with NEON (SMLAL, 8 products per instruction, Cortex-A72 Software Optimization Guide
+ *   §3.14) on a 4-thread runtime: fractions of a cycle per MAC and ~20,000 cycles (13 µs) per
+ *   layer of thread-pool dispatch.
+ */
+const PRIORS: Readonly<Record<'optimised' | 'reference' | 'a72', KernelCycles>> = {
+  optimised: { conv: 1.5, depthwise: 2, pointwise: 1, dense: 1.5, perOutput: 12, elementwise: 5, perOp: 1000 },
+  reference: { conv: 8, depthwise: 8, pointwise: 8, dense: 8, perOutput: 50, elementwise: 20, perOp: 5000 },
+  a72: { conv: 0.4, depthwise: 0.5, pointwise: 0.25, dense: 0.3, perOutput: 2, elementwise: 1, perOp: 20000 },
+};
+
+/** A prior term off by 100 % weighs like a 3 % error on one measurement: the data lead. */
+export const PRIOR_WEIGHT = 0.001;
+
+/** The prior of a stack. */
+export function stackPrior(stack: string): KernelCycles {
+  if (stack === 'tflm-reference') return PRIORS.reference;
+  if (stack.startsWith('leip')) return PRIORS.a72;
+  return PRIORS.optimised;
+}
+
+/** A row as a fit sample: the board is the "core" whose speed is fitted. */
+export function stackSample(row: MlperfTinyResult): StackSample {
+  const features = REFERENCE_FEATURES[row.task].int8!;
+  return { core: row.board, clockHz: row.clockMHz * 1e6, features: Float64Array.from(features), measuredMs: row.latencyMs, label: `${row.board} ${row.task} (${row.stack})` };
+}
+
+/** The int8 rows of one stack; `BAD_ARGUMENT` naming the known stacks when there are none. */
+export function stackRows(stack: string): MlperfTinyResult[] {
+  const rows = MLPERF_TINY_RESULTS.filter((r) => r.stack === stack);
+  if (rows.length === 0) throw new WorkersError('BAD_ARGUMENT', `no published results for stack "${stack}" (known: ${Object.keys(STACKS).join(', ')})`);
+  return rows;
+}
+
+/** Fits a stack's profile and board speeds to all its rows (or to `rows`). */
+export function fitStack(stack: string, rows: readonly MlperfTinyResult[] = stackRows(stack)): StackCostFit {
+  return fitStackCosts(rows.map(stackSample), { prior: stackPrior(stack), priorWeight: PRIOR_WEIGHT });
+}
+
+/** One held-out prediction. */
+export interface HeldOutResult {
+  readonly stack: string;
+  readonly board: string;
+  readonly core: string;
+  readonly task: MlperfTinyResult['task'];
+  readonly predictedMs: number;
+  readonly measuredMs: number;
+  /** predicted / measured − 1. */
+  readonly error: number;
+}
+
+/**
+ * Held-out check of one stack: each row predicted by a fit that never saw it. `per-board` leaves out
+ * one (board, task) row — that board's scale comes from its other task, the profile from the other
+ * boards' rows; `per-task` leaves out a task on every board at once — the profile then comes from
+ * one model and the prior alone, the harder test. Rows whose board would be left without a sample
+ * are skipped.
+ */
+export function heldOutCheck(stack: string, protocol: 'per-board' | 'per-task'): HeldOutResult[] {
+  const rows = stackRows(stack);
+  const out: HeldOutResult[] = [];
+  for (const row of rows) {
+    const rest = rows.filter((r) => (protocol === 'per-board' ? r !== row : r.task !== row.task));
+    if (!rest.some((r) => r.board === row.board)) continue;
+    const s = stackSample(row);
+    const predictedMs = fitStack(stack, rest).predictMs(s.core, s.clockHz, s.features);
+    out.push({ stack, board: row.board, core: row.core, task: row.task, predictedMs, measuredMs: row.latencyMs, error: predictedMs / row.latencyMs - 1 });
+  }
+  return out;
+}
+
+export interface CatalogueStackOptions {
+  readonly stack: string;
+  /** The board of the stack's rows whose speed the device takes. */
+  readonly board: string;
+  /**
+   * fp32 costs as a multiple of the fitted int8 ones: `{ board }` — the float/int8 latency ratio of
+   * Bosch HALE's two builds of `vww` on that board (the only published float figures); a number —
+   * a cited ratio; absent — the stack models int8 only (fp32 layers fall back to the roofline).
+   */
+  readonly fp32?: { readonly board: string } | { readonly ratio: number; readonly why: string };
+}
+
+/** A catalogue device's cost model for one stack, fitted to the published rows, with its held-out error. */
+export function catalogueStack(o: CatalogueStackOptions): StackCostModel {
+  const rows = stackRows(o.stack);
+  const int8 = fitStack(o.stack).cycles(o.board);
+  const errors = heldOutCheck(o.stack, 'per-board').filter((h) => h.board === o.board);
+  const used = rows.filter((r) => r.board === o.board);
+  let fp32: KernelCycles | undefined;
+  let floatSource = 'fp32: not fitted (no published figures), the roofline applies';
+  if (o.fp32 && 'board' in o.fp32) {
+    const board = o.fp32.board;
+    const f = MLPERF_TINY_FLOAT_RESULTS.find((r) => r.board.startsWith(board));
+    const i = MLPERF_TINY_RESULTS.find((r) => r.stack === 'hale-1.0.175' && r.board.startsWith(board));
+    if (!f || !i) throw new WorkersError('BAD_ARGUMENT', `no float/int8 pair published for board "${board}"`);
+    fp32 = scaled(int8, f.latencyMs / i.latencyMs);
+    floatSource = `fp32: int8 costs × ${(f.latencyMs / i.latencyMs).toFixed(2)}, the float/int8 ratio of ${f.file} and ${i.file}`;
+  } else if (o.fp32) {
+    fp32 = scaled(int8, o.fp32.ratio);
+    floatSource = `fp32: int8 costs × ${o.fp32.ratio} (${o.fp32.why})`;
+  }
+  return {
+    stack: o.stack,
+    name: STACKS[o.stack]!,
+    cycles: fp32 ? { int8, fp32 } : { int8 },
+    heldOutError: Math.max(...errors.map((e) => Math.abs(e.error))),
+    source: `MLPerf Tiny: int8 fitted to ${rows.length} results of the stack on ${new Set(rows.map((r) => r.board)).size} boards, this core’s speed to ${used.map((r) => r.file).join(' and ')}; ${floatSource}`,
+  };
+}
+
+function scaled(c: KernelCycles, factor: number): KernelCycles {
+  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v * factor])) as unknown as KernelCycles;
+}
