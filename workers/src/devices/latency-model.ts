@@ -125,6 +125,7 @@ export function predictLatency(graph: DeviceGraph, device: DeviceSpec, options: 
   }
   const calibration = device.calibration;
   const stack = calibration ? undefined : selectStack(device, options.stack);
+  let stackUsed = false;
   const layers = graph.layers.map((layer): LayerLatency => {
     const terms = layerTerms(layer, device)!;
     const cls = layerClass(layer);
@@ -136,6 +137,7 @@ export function predictLatency(graph: DeviceGraph, device: DeviceSpec, options: 
     }
     const cycles = stack ? stackCycles(stack, layer) : undefined;
     if (cycles && device.clockHz) {
+      stackUsed = true;
       const seconds = Math.max(layerCycles(layer, graph, cycles) / device.clockHz, terms.memorySeconds);
       return { name: layer.name, layerClass: cls, ...terms, seconds, rooflineSeconds, calibrated: true };
     }
@@ -149,9 +151,9 @@ export function predictLatency(graph: DeviceGraph, device: DeviceSpec, options: 
     ms: total * 1e3,
     source: 'PREDICTED',
     calibrated: layers.every((l) => l.calibrated),
-    model: calibration ? 'calibration' : stack ? 'cost-model' : 'roofline',
+    model: calibration ? 'calibration' : stackUsed ? 'cost-model' : 'roofline',
     rooflineMs: layers.reduce((s, l) => s + l.rooflineSeconds, 0) * 1e3,
-    ...(stack ? { stack: predictionStack(stack, used) } : {}),
+    ...(stack && stackUsed ? { stack: predictionStack(stack, used) } : {}),
     layers,
   };
 }
