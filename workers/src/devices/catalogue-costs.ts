@@ -15,6 +15,7 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
           depthwise: 0,
           pointwise: 0.1091,
           dense: 0.2852,
+          border: 0,
           perOutput: 7.231,
           elementwise: 1.419,
           perOp: 0
@@ -24,12 +25,13 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
           depthwise: 0,
           pointwise: 0.1909,
           dense: 0.499,
+          border: 0,
           perOutput: 12.65,
           elementwise: 2.483,
           perOp: 0
         }
       },
-      heldOutError: 1.268,
+      heldOutError: 1.438,
       source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, this core’s speed to tiny_results_v0.5/closed/latentai/results/raspberry_pi_4_leip_framework/kws/kws_int8/performance/performance_log.txt and tiny_results_v0.5/closed/latentai/results/raspberry_pi_4_leip_framework/vww/vww_int8/performance/performance_log.txt; fp32: int8 costs × 1.75 (XNNPACK MobileNet v1 fp32/int8 on Armv8.0 Cortex-A cores, TensorFlow blog 2021-09-09)"
     }
   ],
@@ -39,25 +41,27 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       name: "STMicroelectronics X-CUBE-AI 9.0 (vendor-optimised int8 kernels; the catalogue default on STM32)",
       cycles: {
         int8: {
-          conv: 5.439,
-          depthwise: 2.486,
-          pointwise: 0.3106,
-          dense: 1.151,
-          perOutput: 0,
-          elementwise: 3.291,
-          perOp: 796.8
+          conv: 1.807,
+          depthwise: 1.515,
+          pointwise: 0.3703,
+          dense: 1.134,
+          border: 3.276,
+          perOutput: 5.581,
+          elementwise: 3.649,
+          perOp: 759.2
         },
         fp32: {
-          conv: 10.12,
-          depthwise: 4.626,
-          pointwise: 0.5778,
-          dense: 2.142,
-          perOutput: 0,
-          elementwise: 6.122,
-          perOp: 1482
+          conv: 3.362,
+          depthwise: 2.818,
+          pointwise: 0.6888,
+          dense: 2.109,
+          border: 6.095,
+          perOutput: 10.38,
+          elementwise: 6.788,
+          perOp: 1412
         }
       },
-      heldOutError: 0.03225,
+      heldOutError: 0.01533,
       source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_H7A3ZI_Q/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_H7A3ZI_Q/vww/performance/results.txt; fp32: int8 costs × 1.86, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/NUCLEO_H7A3ZI_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/NUCLEO_H7A3ZI_int8/vww/performance/results.txt"
     }
   ],
@@ -67,25 +71,27 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       name: "STMicroelectronics X-CUBE-AI 9.0 (vendor-optimised int8 kernels; the catalogue default on STM32)",
       cycles: {
         int8: {
-          conv: 7.851,
-          depthwise: 3.589,
-          pointwise: 0.4484,
-          dense: 1.662,
-          perOutput: 0,
-          elementwise: 4.75,
-          perOp: 1150
+          conv: 2.611,
+          depthwise: 2.188,
+          pointwise: 0.5349,
+          dense: 1.638,
+          border: 4.733,
+          perOutput: 8.062,
+          elementwise: 5.271,
+          perOp: 1097
         },
         fp32: {
-          conv: 18.3,
-          depthwise: 8.368,
-          pointwise: 1.045,
-          dense: 3.874,
-          perOutput: 0,
-          elementwise: 11.08,
-          perOp: 2682
+          conv: 6.087,
+          depthwise: 5.102,
+          pointwise: 1.247,
+          dense: 3.818,
+          border: 11.03,
+          perOutput: 18.8,
+          elementwise: 12.29,
+          perOp: 2557
         }
       },
-      heldOutError: 0.07742,
+      heldOutError: 0.03014,
       source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_U575ZI_Q/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_U575ZI_Q/vww/performance/results.txt; fp32: int8 costs × 2.33, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_int8/vww/performance/results.txt"
     }
   ],
@@ -95,25 +101,27 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       name: "STMicroelectronics X-CUBE-AI 9.0 (vendor-optimised int8 kernels; the catalogue default on STM32)",
       cycles: {
         int8: {
-          conv: 8.796,
-          depthwise: 4.021,
-          pointwise: 0.5023,
-          dense: 1.862,
-          perOutput: 0,
-          elementwise: 5.322,
-          perOp: 1289
+          conv: 2.924,
+          depthwise: 2.451,
+          pointwise: 0.5991,
+          dense: 1.834,
+          border: 5.301,
+          perOutput: 9.03,
+          elementwise: 5.904,
+          perOp: 1228
         },
         fp32: {
-          conv: 20.51,
-          depthwise: 9.375,
-          pointwise: 1.171,
-          dense: 4.34,
-          perOutput: 0,
-          elementwise: 12.41,
-          perOp: 3004
+          conv: 6.818,
+          depthwise: 5.714,
+          pointwise: 1.397,
+          dense: 4.276,
+          border: 12.36,
+          perOutput: 21.05,
+          elementwise: 13.76,
+          perOp: 2864
         }
       },
-      heldOutError: 0.06321,
+      heldOutError: 0.0162,
       source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_L4R5ZI/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_L4R5ZI/vww/performance/results.txt; fp32: int8 costs × 2.33, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_int8/vww/performance/results.txt"
     },
     {
@@ -122,15 +130,16 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       cycles: {
         int8: {
           conv: 0,
-          depthwise: 5.311,
-          pointwise: 7.754,
-          dense: 7.935,
-          perOutput: 69.38,
-          elementwise: 20.96,
-          perOp: 4852
+          depthwise: 5.174,
+          pointwise: 7.697,
+          dense: 7.931,
+          border: 0.443,
+          perOutput: 70.25,
+          elementwise: 21,
+          perOp: 4845
         }
       },
-      heldOutError: 0.1468,
+      heldOutError: 0.1664,
       source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, this core’s speed to tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/kws/performance/results.txt and tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/vww/performance/results.txt; fp32: not fitted (no published figures), the roofline applies"
     }
   ]

@@ -8,7 +8,7 @@ import { deviceGraph } from './device-graph.js';
 import type { DeviceSpec } from './device-spec.js';
 import { predictLatency } from './latency-model.js';
 
-const COSTS: KernelCycles = { conv: 2, depthwise: 7, pointwise: 5, dense: 6, perOutput: 10, elementwise: 3, perOp: 100 };
+const COSTS: KernelCycles = { conv: 2, depthwise: 7, pointwise: 5, dense: 6, border: 0, perOutput: 10, elementwise: 3, perOp: 100 };
 
 /** [1,2,8,8] → Conv 3×3 to 4 channels, pad 1 → Relu → GlobalAveragePool → [1,4,1,1]. */
 function twoLayers() {
