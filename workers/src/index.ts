@@ -57,6 +57,7 @@ export {
   type PredictionStack,
   type PredictOptions,
 } from './devices/latency-model.js';
+export { latencyBorderline, type UncertainLatency } from './devices/borderline.js';
 export { calibrateDevice, type CalibrationSample } from './devices/calibrate.js';
 export { KERNEL_CYCLE_TERMS, type KernelCycles, type StackCostModel } from './devices/cost-model.js';
 export { heldOutCheck, type HeldOutResult } from './devices/fit-catalogue.js';
