@@ -42,8 +42,9 @@ export interface StackCostModel {
   /** Cycle costs per precision the stack runs; a precision absent here falls back to the roofline. */
   readonly cycles: Readonly<Partial<Record<Precision, KernelCycles>>>;
   /**
-   * Largest |predicted − measured| / measured of the held-out check (fitted without the model it
-   * predicts): the uncertainty quoted beside every prediction of this stack.
+   * Largest |predicted − measured| / measured of the held-out checks (`heldOutCheck`, both
+   * protocols, fitted without the result predicted): the uncertainty quoted beside every
+   * prediction of this stack.
    */
   readonly heldOutError: number;
   /** The measurements fitted, cited (results files, their round). */
