@@ -46,9 +46,8 @@ export function frontCommand(io: CliIo): Command {
         // A predicted latency within its uncertainty of the limit may pass or miss on the board.
         const limit = o.maxLatencyMs;
         const borderline = limit === undefined ? [] : front.filter((c) => c.metrics && latencyBorderline(c.metrics.latency, limit));
-        const warn = borderline.map((c) => `borderline: ${c.id} predicted ${c.metrics!.latency.ms.toFixed(2)} ms ±${(c.metrics!.latency.uncertainty! * 100).toFixed(0)}% against the ${limit} ms limit`);
         if (o.json) io.out(toJson({ model, deviceId: o.device, dataset: o.dataset, version: stored.version, objectives: FRONT_OBJECTIVES, front, borderline: borderline.map((c) => c.id) }));
-        else io.out([`${model.name} on ${o.device} (${o.dataset}): ${front.length} of ${members.length} front members${stored.updatedAt ? `, updated ${stored.updatedAt}` : ''}`, frontTable(front), ...warn].join('\n'));
+        else io.out([`${model.name} on ${o.device} (${o.dataset}): ${front.length} of ${members.length} front members${stored.updatedAt ? `, updated ${stored.updatedAt}` : ''}`, frontTable(front, limit)].join('\n'));
       } finally {
         await store.close();
       }
