@@ -11,27 +11,29 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       name: "Latent AI LEIP 1.9.3 on the Raspberry Pi 4 (int8)",
       cycles: {
         int8: {
-          conv: 0,
+          conv: 0.3016,
           depthwise: 0,
           pointwise: 0.1091,
           dense: 0.2852,
           border: 0,
+          narrow: 0,
           perOutput: 7.231,
           elementwise: 1.419,
           perOp: 0
         },
         fp32: {
-          conv: 0,
+          conv: 0.5278,
           depthwise: 0,
           pointwise: 0.1909,
           dense: 0.499,
           border: 0,
+          narrow: 0,
           perOutput: 12.65,
           elementwise: 2.483,
           perOp: 0
         }
       },
-      heldOutError: 1.438,
+      heldOutError: 1.358,
       source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, this core’s speed to tiny_results_v0.5/closed/latentai/results/raspberry_pi_4_leip_framework/kws/kws_int8/performance/performance_log.txt and tiny_results_v0.5/closed/latentai/results/raspberry_pi_4_leip_framework/vww/vww_int8/performance/performance_log.txt; fp32: int8 costs × 1.75 (XNNPACK MobileNet v1 fp32/int8 on Armv8.0 Cortex-A cores, TensorFlow blog 2021-09-09)"
     }
   ],
@@ -41,27 +43,29 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       name: "STMicroelectronics X-CUBE-AI 9.0 (vendor-optimised int8 kernels; the catalogue default on STM32)",
       cycles: {
         int8: {
-          conv: 1.807,
-          depthwise: 1.515,
-          pointwise: 0.3703,
+          conv: 0.9047,
+          depthwise: 1.468,
+          pointwise: 0.1833,
           dense: 1.134,
-          border: 3.276,
-          perOutput: 5.581,
-          elementwise: 3.649,
-          perOp: 759.2
+          border: 2.006,
+          narrow: 5.557,
+          perOutput: 4.235,
+          elementwise: 3.609,
+          perOp: 760.1
         },
         fp32: {
-          conv: 3.362,
-          depthwise: 2.818,
-          pointwise: 0.6888,
-          dense: 2.109,
-          border: 6.095,
-          perOutput: 10.38,
-          elementwise: 6.788,
-          perOp: 1412
+          conv: 1.683,
+          depthwise: 2.731,
+          pointwise: 0.3411,
+          dense: 2.11,
+          border: 3.732,
+          narrow: 10.34,
+          perOutput: 7.879,
+          elementwise: 6.713,
+          perOp: 1414
         }
       },
-      heldOutError: 0.2241,
+      heldOutError: 0.2587,
       source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_H7A3ZI_Q/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_H7A3ZI_Q/vww/performance/results.txt; fp32: int8 costs × 1.86, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/NUCLEO_H7A3ZI_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/NUCLEO_H7A3ZI_int8/vww/performance/results.txt"
     }
   ],
@@ -71,27 +75,29 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       name: "STMicroelectronics X-CUBE-AI 9.0 (vendor-optimised int8 kernels; the catalogue default on STM32)",
       cycles: {
         int8: {
-          conv: 2.611,
-          depthwise: 2.188,
-          pointwise: 0.5349,
-          dense: 1.638,
-          border: 4.733,
-          perOutput: 8.062,
-          elementwise: 5.271,
-          perOp: 1097
+          conv: 1.307,
+          depthwise: 2.121,
+          pointwise: 0.2649,
+          dense: 1.639,
+          border: 2.898,
+          narrow: 8.027,
+          perOutput: 6.118,
+          elementwise: 5.213,
+          perOp: 1098
         },
         fp32: {
-          conv: 6.087,
-          depthwise: 5.102,
-          pointwise: 1.247,
-          dense: 3.818,
-          border: 11.03,
-          perOutput: 18.8,
-          elementwise: 12.29,
-          perOp: 2557
+          conv: 3.047,
+          depthwise: 4.945,
+          pointwise: 0.6175,
+          dense: 3.821,
+          border: 6.756,
+          narrow: 18.71,
+          perOutput: 14.26,
+          elementwise: 12.15,
+          perOp: 2560
         }
       },
-      heldOutError: 0.262,
+      heldOutError: 0.2976,
       source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_U575ZI_Q/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_U575ZI_Q/vww/performance/results.txt; fp32: int8 costs × 2.33, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_int8/vww/performance/results.txt"
     }
   ],
@@ -101,27 +107,29 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       name: "STMicroelectronics X-CUBE-AI 9.0 (vendor-optimised int8 kernels; the catalogue default on STM32)",
       cycles: {
         int8: {
-          conv: 2.924,
-          depthwise: 2.451,
-          pointwise: 0.5991,
-          dense: 1.834,
-          border: 5.301,
-          perOutput: 9.03,
-          elementwise: 5.904,
-          perOp: 1228
+          conv: 1.464,
+          depthwise: 2.375,
+          pointwise: 0.2967,
+          dense: 1.836,
+          border: 3.246,
+          narrow: 8.991,
+          perOutput: 6.852,
+          elementwise: 5.839,
+          perOp: 1230
         },
         fp32: {
-          conv: 6.818,
-          depthwise: 5.714,
-          pointwise: 1.397,
-          dense: 4.276,
-          border: 12.36,
-          perOutput: 21.05,
-          elementwise: 13.76,
-          perOp: 2864
+          conv: 3.413,
+          depthwise: 5.538,
+          pointwise: 0.6916,
+          dense: 4.279,
+          border: 7.567,
+          narrow: 20.96,
+          perOutput: 15.98,
+          elementwise: 13.61,
+          perOp: 2867
         }
       },
-      heldOutError: 0.2503,
+      heldOutError: 0.2856,
       source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_L4R5ZI/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_L4R5ZI/vww/performance/results.txt; fp32: int8 costs × 2.33, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_int8/vww/performance/results.txt"
     },
     {
@@ -129,17 +137,18 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
       name: "TensorFlow Lite for Microcontrollers 2.3.1, reference kernels (the MLPerf Tiny reference submission)",
       cycles: {
         int8: {
-          conv: 0,
-          depthwise: 5.174,
-          pointwise: 7.697,
+          conv: 8.001,
+          depthwise: 5.179,
+          pointwise: 7.662,
           dense: 7.931,
-          border: 0.443,
-          perOutput: 70.25,
+          border: 1.603,
+          narrow: 0,
+          perOutput: 70.13,
           elementwise: 21,
           perOp: 4845
         }
       },
-      heldOutError: 0.1664,
+      heldOutError: 0.1518,
       source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, this core’s speed to tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/kws/performance/results.txt and tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/vww/performance/results.txt; fp32: not fitted (no published figures), the roofline applies"
     }
   ]

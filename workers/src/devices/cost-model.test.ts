@@ -8,13 +8,13 @@ import { deviceGraph } from './device-graph.js';
 import type { DeviceSpec } from './device-spec.js';
 import { predictLatency } from './latency-model.js';
 
-const COSTS: KernelCycles = { conv: 2, depthwise: 7, pointwise: 5, dense: 6, border: 0, perOutput: 10, elementwise: 3, perOp: 100 };
+const COSTS: KernelCycles = { conv: 2, depthwise: 7, pointwise: 5, dense: 6, border: 0, narrow: 0, perOutput: 10, elementwise: 3, perOp: 100 };
 
-/** [1,2,8,8] → Conv 3×3 to 4 channels, pad 1 → Relu → GlobalAveragePool → [1,4,1,1]. */
+/** [1,4,8,8] → Conv 3×3 to 4 channels, pad 1 → Relu → GlobalAveragePool → [1,4,1,1]. */
 function twoLayers() {
   const b = new GraphBuilder();
-  const x = b.input('x', [1, 2, 8, 8]);
-  const w = b.initializer(floatTensor('w', [4, 2, 3, 3], Float32Array.from({ length: 72 }, (_, i) => (i % 5) - 2)));
+  const x = b.input('x', [1, 4, 8, 8]);
+  const w = b.initializer(floatTensor('w', [4, 4, 3, 3], Float32Array.from({ length: 144 }, (_, i) => (i % 5) - 2)));
   const y = b.node('Relu', [b.node('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, 'conv')], {}, 'relu');
   b.output(b.node('GlobalAveragePool', [y], {}, 'pool'), [1, 4, 1, 1]);
   return b.build();
@@ -30,19 +30,20 @@ const device: DeviceSpec = {
 
 describe('stack cost model', () => {
   it('gives a two-layer model the cycles counted by hand', () => {
-    // conv: 8·8 outputs × 4 channels × (2·3·3) MACs = 4608 MACs, 256 outputs → 2·4608 + 10·256 + 100
-    // = 11 876 cycles; pool: 256 input elements → 3·256 + 100 = 868 cycles; at 100 MHz 127.44 µs.
+    // conv: 8·8 outputs × 4 channels × (4·3·3) MACs = 9216 MACs, 256 outputs, no depthwise border,
+    // 4 input channels (not narrow) → 2·9216 + 10·256 + 100 = 21 092 cycles; pool: 256 input
+    // elements → 3·256 + 100 = 868 cycles; at 100 MHz 219.6 µs.
     const p = predictLatency(deviceGraph(twoLayers()), device);
     assert.ok(p.supported);
     assert.equal(p.model, 'cost-model');
-    assert.ok(Math.abs(p.ms - 0.12744) < 1e-12, `${p.ms} ms`);
-    assert.deepEqual(p.layers.map((l) => [l.name, Math.round(l.seconds * 1e8)]), [['conv', 11876], ['pool', 868]]);
+    assert.ok(Math.abs(p.ms - 0.2196) < 1e-12, `${p.ms} ms`);
+    assert.deepEqual(p.layers.map((l) => [l.name, Math.round(l.seconds * 1e8)]), [['conv', 21092], ['pool', 868]]);
     assert.equal(p.stack?.id, 'test');
     assert.equal(p.stack?.uncertainty, 0.2);
     assert.deepEqual(p.stack?.costs, { fp32: COSTS });
     // The roofline beside it: each layer at the spec's fp32 peak plus its per-op overhead.
     const peak = device.peakMacsPerSecond.fp32!;
-    const expectedRoofline = (4608 / peak + 256 / peak + 2 * device.perOpOverheadSeconds) * 1e3;
+    const expectedRoofline = (9216 / peak + 256 / peak + 2 * device.perOpOverheadSeconds) * 1e3;
     assert.ok(Math.abs(p.rooflineMs - expectedRoofline) < 1e-12, `${p.rooflineMs} vs ${expectedRoofline}`);
     assert.ok(p.rooflineMs < p.ms);
   });
@@ -53,7 +54,22 @@ describe('stack cost model', () => {
     assert.ok(p.supported);
     const conv = p.layers[0]!;
     assert.equal(conv.seconds, conv.memorySeconds);
-    assert.ok(conv.memorySeconds > 11876 / 1e8);
+    assert.ok(conv.memorySeconds > 21092 / 1e8);
+  });
+
+  it('costs a conv over fewer than 4 input channels as narrow, and depthwise windows on the padding as border', () => {
+    // [1,3,6,6] → Conv 3×3 to 3 channels (narrow: 6·6·3·27 = 2916 MACs) → depthwise 3×3 pad 1
+    // (6·6·3·9 = 972 MACs; 20 of the 36 positions touch the padding → 540 border MACs).
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 3, 6, 6]);
+    const w1 = b.initializer(floatTensor('w1', [3, 3, 3, 3], new Float32Array(81).fill(0.1)));
+    const w2 = b.initializer(floatTensor('w2', [3, 1, 3, 3], new Float32Array(27).fill(0.1)));
+    const y = b.node('Conv', [x, w1], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, 'stem');
+    b.output(b.node('Conv', [y, w2], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: 3 }, 'dw'), [1, 3, 6, 6]);
+    const costs: KernelCycles = { conv: 100, depthwise: 1, pointwise: 100, dense: 100, border: 4, narrow: 2, perOutput: 0, elementwise: 0, perOp: 0 };
+    const p = predictLatency(deviceGraph(b.build()), { ...device, costModels: [{ ...device.costModels![0]!, cycles: { fp32: costs } }] });
+    assert.ok(p.supported);
+    assert.deepEqual(p.layers.map((l) => [l.name, Math.round(l.seconds * 1e8)]), [['stem', 2 * 2916], ['dw', 972 + 4 * 540]]);
   });
 
   it('falls back to the roofline for a precision the stack has no costs for', () => {

@@ -10,8 +10,9 @@ import type { Precision } from './device-spec.js';
  * (bias, requantization multiply-shift, clamp, store) and a fixed call cost. Per MAC that is
  * `perMac[kind] + perOutput / K` with K the reduction length (input channels × kernel size): the
  * shape dependence — a depthwise 3×3 layer (K = 9) pays its epilogue on every ninth MAC, a 1×1
- * layer over 256 channels on every 256th. Windows that overlap the padding take a slower,
- * bounds-checked path: on a 25×5 map half the 3×3 windows do, on 48×48 one in twelve.
+ * layer over 256 channels on every 256th. Depthwise windows that overlap the padding take a
+ * slower, bounds-checked path (on a 25×5 map half the 3×3 windows do, on 48×48 one in twelve),
+ * and a first layer with 1–3 input channels cannot pair channels in SIMD multiply-accumulates.
  */
 export interface KernelCycles {
   /** Cycles per MAC of the inner loop, by MAC layer kind. */
@@ -19,8 +20,10 @@ export interface KernelCycles {
   readonly depthwise: number;
   readonly pointwise: number;
   readonly dense: number;
-  /** Extra cycles per MAC of a convolution window that overlaps the padding (the border path). */
+  /** Extra cycles per MAC of a depthwise window that overlaps the padding (the bounds-checked path). */
   readonly border: number;
+  /** Cycles per MAC of a convolution with fewer than 4 input channels (no SIMD over channels); `conv` is the rest. */
+  readonly narrow: number;
   /** Cycles per output element of a MAC layer. */
   readonly perOutput: number;
   /** Cycles per element of work of the other layers: pools, adds, softmax, (de)quantization. */
@@ -30,7 +33,7 @@ export interface KernelCycles {
 }
 
 /** The order of `KernelCycles` fields in feature vectors and fits. */
-export const KERNEL_CYCLE_TERMS = ['conv', 'depthwise', 'pointwise', 'dense', 'border', 'perOutput', 'elementwise', 'perOp'] as const;
+export const KERNEL_CYCLE_TERMS = ['conv', 'depthwise', 'pointwise', 'dense', 'border', 'narrow', 'perOutput', 'elementwise', 'perOp'] as const;
 export type KernelCycleTerm = (typeof KERNEL_CYCLE_TERMS)[number];
 
 /** A device's cost model for one software stack, fitted to published measurements. */
@@ -60,18 +63,19 @@ export function outputElements(layer: DeviceLayer, graph: Pick<DeviceGraph, 'val
 
 /**
  * The counts a layer's cycles are linear in, in `KERNEL_CYCLE_TERMS` order: its MACs under its
- * kind, its MACs on the padding border, its output elements (MAC layers) or work (other layers), and 1 for the call.
+ * kind, its depthwise MACs on the padding border, its narrow-input conv MACs, its output elements (MAC layers) or work (other layers), and 1 for the call.
  */
 export function layerCostFeatures(layer: DeviceLayer, graph: Pick<DeviceGraph, 'values'>): Float64Array {
   const f = new Float64Array(KERNEL_CYCLE_TERMS.length);
   if (MAC_KINDS.has(layer.kind)) {
-    f[KERNEL_CYCLE_TERMS.indexOf(layer.kind as KernelCycleTerm)] = layer.macs;
+    f[KERNEL_CYCLE_TERMS.indexOf(layer.kind as KernelCycleTerm)] = layer.macs - layer.narrowMacs;
     f[4] = layer.borderMacs;
-    f[5] = outputElements(layer, graph);
+    f[5] = layer.narrowMacs;
+    f[6] = outputElements(layer, graph);
   } else {
-    f[6] = layer.work;
+    f[7] = layer.work;
   }
-  f[7] = 1;
+  f[8] = 1;
   return f;
 }
 

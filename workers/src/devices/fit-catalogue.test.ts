@@ -30,23 +30,23 @@ describe('catalogue cost fits', () => {
 
   it('recovers a profile exactly when the samples follow the model', () => {
     // Synthetic: three cores at known speeds running two models with known costs; a weak prior.
-    const truth = [1.2, 2.5, 0.8, 1.6, 3, 14, 4, 900];
-    const models = [REFERENCE_FEATURES.kws.int8!, REFERENCE_FEATURES.vww.int8!, [9e5, 0, 4e5, 1e4, 2e5, 6e4, 3e3, 9]];
+    const truth = [1.2, 2.5, 0.8, 1.6, 3, 4, 14, 4, 900];
+    const models = [REFERENCE_FEATURES.kws.int8!, REFERENCE_FEATURES.vww.int8!, [9e5, 0, 4e5, 1e4, 2e5, 1e5, 6e4, 3e3, 9]];
     const speeds = { a: 1, b: 1.7, c: 0.6 };
     const samples = Object.entries(speeds).flatMap(([core, s]) =>
       models.map((f, i) => ({ core, clockHz: 1e8, features: Float64Array.from(f), measuredMs: (s * f.reduce((a, v, j) => a + v * truth[j]!, 0)) / 1e5, label: `${core}.${i}` })),
     );
-    const fit = fitStackCosts(samples, { prior: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, border: 1, perOutput: 10, elementwise: 5, perOp: 1000 }, priorWeight: 1e-6, iterations: 200 });
+    const fit = fitStackCosts(samples, { prior: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, border: 1, narrow: 1, perOutput: 10, elementwise: 5, perOp: 1000 }, priorWeight: 1e-6, iterations: 200 });
     for (const s of samples) assert.ok(Math.abs(fit.predictMs(s.core, s.clockHz, s.features) / s.measuredMs - 1) < 0.01, s.label);
     assert.ok(Math.abs(fit.scales.get('b')! / fit.scales.get('a')! - 1.7) < 0.01);
   });
 
   it('names the bad input', () => {
     assert.throws(() => stackRows('cmsis-nn-9'), /no published results for stack "cmsis-nn-9" \(known: x-cube-ai-9, /);
-    assert.throws(() => fitStackCosts([], { prior: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, border: 1, perOutput: 1, elementwise: 1, perOp: 1 } }), /at least one sample, got 0/);
+    assert.throws(() => fitStackCosts([], { prior: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, border: 1, narrow: 1, perOutput: 1, elementwise: 1, perOp: 1 } }), /at least one sample, got 0/);
     const s = stackSample(stackRows('x-cube-ai-9')[0]!);
-    assert.throws(() => fitStackCosts([s], { prior: { conv: 0, depthwise: 1, pointwise: 1, dense: 1, border: 1, perOutput: 1, elementwise: 1, perOp: 1 } }), /prior\.conv must be > 0, got 0/);
-    assert.throws(() => fitStackCosts([{ ...s, measuredMs: -1 }], { prior: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, border: 1, perOutput: 1, elementwise: 1, perOp: 1 } }), /latency and clock must be positive, got -1 ms/);
+    assert.throws(() => fitStackCosts([s], { prior: { conv: 0, depthwise: 1, pointwise: 1, dense: 1, border: 1, narrow: 1, perOutput: 1, elementwise: 1, perOp: 1 } }), /prior\.conv must be > 0, got 0/);
+    assert.throws(() => fitStackCosts([{ ...s, measuredMs: -1 }], { prior: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, border: 1, narrow: 1, perOutput: 1, elementwise: 1, perOp: 1 } }), /latency and clock must be positive, got -1 ms/);
     assert.throws(() => fitStack('x-cube-ai-9').cycles('NUCLEO_G0B1RE'), /core "NUCLEO_G0B1RE" has no sample in this fit/);
   });
 

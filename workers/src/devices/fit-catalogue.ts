@@ -9,9 +9,12 @@ import { REFERENCE_FEATURES } from './reference-features.js';
  * the instruction set, not measurements — the data then move them:
  * - optimised int8 kernels on Armv7E-M / Armv8-M with the DSP extension (CMSIS-NN class): SMLAD
  *   does two 16-bit MACs per cycle (Cortex-M4 TRM r0p1, Table 3-1), plus about a cycle of loads and
- *   SXTB16 widening per pair → 1 cycle/MAC for 1×1 convolutions; 1.5 with an im2col copy or for a
- *   dense layer (each weight used once); 2 for depthwise 3×3 (nine-tap windows amortise little);
- *   a window overlapping the padding ~2 more cycles per MAC on a bounds-checked path;
+ *   SXTB16 widening per pair → 1 cycle/MAC for 1×1 convolutions; 1.2 for other convolutions
+ *   (the same matrix kernel after an im2col copy); 1.5 for a dense layer (each weight used once);
+ *   2 for depthwise 3×3 (nine-tap windows amortise little); ~2 more per MAC for a depthwise window
+ *   overlapping the padding (bounds-checked path); 3 for a conv over 1–3 input channels (no
+ *   channel pairs for SMLAD). No published result has a convolution over ≥ 4 channels other than
+ *   1×1 ones, so `conv` stays at its prior, scaled by the core's fitted speed;
  *   ~12 cycles of requantization (multiply-high, rounding shift, offset, clamp, store) per output;
  *   ~1,000 cycles per layer call.
  * - TFLite Micro reference kernels: portable C, one MAC per loop iteration with offset additions
@@ -21,9 +24,9 @@ import { REFERENCE_FEATURES } from './reference-features.js';
  *   layer of thread-pool dispatch.
  */
 const PRIORS: Readonly<Record<'optimised' | 'reference' | 'a72', KernelCycles>> = {
-  optimised: { conv: 1.5, depthwise: 2, pointwise: 1, dense: 1.5, border: 2, perOutput: 12, elementwise: 5, perOp: 1000 },
-  reference: { conv: 8, depthwise: 8, pointwise: 8, dense: 8, border: 2, perOutput: 50, elementwise: 20, perOp: 5000 },
-  a72: { conv: 0.4, depthwise: 0.5, pointwise: 0.25, dense: 0.3, border: 0.5, perOutput: 2, elementwise: 1, perOp: 20000 },
+  optimised: { conv: 1.2, depthwise: 2, pointwise: 1, dense: 1.5, border: 2, narrow: 3, perOutput: 12, elementwise: 5, perOp: 1000 },
+  reference: { conv: 8, depthwise: 8, pointwise: 8, dense: 8, border: 2, narrow: 8, perOutput: 50, elementwise: 20, perOp: 5000 },
+  a72: { conv: 0.3, depthwise: 0.5, pointwise: 0.25, dense: 0.3, border: 0.5, narrow: 0.6, perOutput: 2, elementwise: 1, perOp: 20000 },
 };
 
 /** A prior term off by 100 % weighs like a 3 % error on one measurement: the data lead. */

@@ -16,10 +16,17 @@ export interface DeviceLayer {
   readonly nodes: readonly string[];
   readonly macs: number;
   /**
-   * MACs of output positions whose window overlaps the padding (2-D Conv): kernels run those on
-   * a slower path with bounds checks, which makes small feature maps cost more per MAC.
+   * MACs of a depthwise layer's output positions whose window overlaps the padding: depthwise
+   * kernels run those on a bounds-checked path (an im2col convolution zero-fills its buffer
+   * instead), which makes small feature maps cost more per MAC.
    */
   readonly borderMacs: number;
+  /**
+   * MACs of a convolution with fewer than 4 input channels per group (the first layer of an image
+   * or audio network): too few channels to pair or quad them in SIMD multiply-accumulates. Such a
+   * layer is costed as `narrow`, not `conv`.
+   */
+  readonly narrowMacs: number;
   /** MACs; for layers without products, one operation per window element (pools) or output element. */
   readonly work: number;
   /** Activation bytes read and written. */
@@ -87,7 +94,8 @@ export function buildLayer(parts: LayerParts, shapes: InferredShapes, weightByte
     precision: parts.precision,
     nodes: parts.nodes.map((n) => n.name),
     macs,
-    borderMacs: Math.round(parts.nodes.reduce((s, n) => s + (n.opType === 'Conv' ? nodeMacs(n, shapes) * borderShare(n, shapes) : 0), 0)),
+    borderMacs: parts.kind === 'depthwise' ? Math.round(parts.nodes.reduce((s, n) => s + (n.opType === 'Conv' ? nodeMacs(n, shapes) * borderShare(n, shapes) : 0), 0)) : 0,
+    narrowMacs: parts.kind === 'conv' && narrowInput(parts.nodes[0]!, shapes) ? macs : 0,
     work: (macs > 0 ? macs : elementWork(parts, shapes)) + (parts.decodeWork ?? 0),
     activationBytes: activations.reduce((s, v) => s + bytes(v), 0),
     weightBytes: parts.weights.reduce((s, w) => s + (weightBytes.get(w)?.bytes ?? 0), 0),
@@ -144,4 +152,10 @@ function borderShare(node: Node, shapes: InferredShapes): number {
     total *= out;
   }
   return total > 0 ? 1 - interior / total : 0;
+}
+
+/** A Conv reading fewer than 4 channels per group. */
+function narrowInput(node: Node, shapes: InferredShapes): boolean {
+  const cin = shapes.values.get(node.inputs[1] ?? '')?.dims[1];
+  return node.opType === 'Conv' && cin !== undefined && cin < 4;
 }
