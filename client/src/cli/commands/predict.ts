@@ -101,5 +101,6 @@ function stackNotes(results: readonly DeviceResult[]): string[] {
     lines.push(`${r.device.id}: ${st.name}; held-out error ±${(st.uncertainty * 100).toFixed(1)}%`);
     for (const [p, c] of Object.entries(st.costs)) lines.push(`  ${p}: ${cost(c)}`);
   }
-  return lines.length > 0 ? ['', 'fitted cost models (MLPerf Tiny results; `frontier devices --json` cites them):', ...lines] : [];
+  const caveat = 'two published models per core cannot pin every term: the terms trade off against each other, the total is what the held-out error checks';
+  return lines.length > 0 ? ['', `fitted cost models (MLPerf Tiny results; \`frontier devices --json\` cites them; ${caveat}):`, ...lines] : [];
 }
