@@ -34,7 +34,7 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
         }
       },
       heldOutError: 1.358,
-      source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, this core’s speed to tiny_results_v0.5/closed/latentai/results/raspberry_pi_4_leip_framework/kws/kws_int8/performance/performance_log.txt and tiny_results_v0.5/closed/latentai/results/raspberry_pi_4_leip_framework/vww/vww_int8/performance/performance_log.txt; fp32: int8 costs × 1.75 (XNNPACK MobileNet v1 fp32/int8 on Armv8.0 Cortex-A cores, TensorFlow blog 2021-09-09)"
+      source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, raspberry_pi_4_leip_framework’s speed to tiny_results_v0.5/closed/latentai/results/raspberry_pi_4_leip_framework/kws/kws_int8/performance/performance_log.txt and tiny_results_v0.5/closed/latentai/results/raspberry_pi_4_leip_framework/vww/vww_int8/performance/performance_log.txt; fp32: int8 costs × 1.75 (XNNPACK MobileNet v1 fp32/int8 on Armv8.0 Cortex-A cores, TensorFlow blog 2021-09-09)"
     }
   ],
   stm32h7: [
@@ -66,7 +66,26 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
         }
       },
       heldOutError: 0.2587,
-      source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_H7A3ZI_Q/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_H7A3ZI_Q/vww/performance/results.txt; fp32: int8 costs × 1.86, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/NUCLEO_H7A3ZI_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/NUCLEO_H7A3ZI_int8/vww/performance/results.txt"
+      source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, NUCLEO_H7A3ZI_Q’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_H7A3ZI_Q/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_H7A3ZI_Q/vww/performance/results.txt; fp32: int8 costs × 1.86, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/NUCLEO_H7A3ZI_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/NUCLEO_H7A3ZI_int8/vww/performance/results.txt"
+    },
+    {
+      stack: "tflm-reference",
+      name: "TensorFlow Lite for Microcontrollers 2.3.1, reference kernels (the MLPerf Tiny reference submission)",
+      cycles: {
+        int8: {
+          conv: 4.61,
+          depthwise: 2.984,
+          pointwise: 4.415,
+          dense: 4.57,
+          border: 0.9237,
+          narrow: 0,
+          perOutput: 40.41,
+          elementwise: 12.1,
+          perOp: 2792
+        }
+      },
+      heldOutError: 0.3094,
+      source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, Nucleo-L4R5ZI’s speed to tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/kws/performance/results.txt and tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/vww/performance/results.txt, carried from cortex-m4 to cortex-m7 by ×0.576 (median over x-cube-ai-9, x-cube-ai-8.1, x-cube-ai-7.3, plumerai-2023.05, hale-1.0; spread ±14% added to the uncertainty); fp32: not fitted (no published figures), the roofline applies"
     }
   ],
   stm32u5: [
@@ -98,7 +117,26 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
         }
       },
       heldOutError: 0.2976,
-      source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_U575ZI_Q/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_U575ZI_Q/vww/performance/results.txt; fp32: int8 costs × 2.33, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_int8/vww/performance/results.txt"
+      source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, NUCLEO_U575ZI_Q’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_U575ZI_Q/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_U575ZI_Q/vww/performance/results.txt; fp32: int8 costs × 2.33, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_int8/vww/performance/results.txt"
+    },
+    {
+      stack: "tflm-reference",
+      name: "TensorFlow Lite for Microcontrollers 2.3.1, reference kernels (the MLPerf Tiny reference submission)",
+      cycles: {
+        int8: {
+          conv: 6.569,
+          depthwise: 4.252,
+          pointwise: 6.291,
+          dense: 6.512,
+          border: 1.316,
+          narrow: 0,
+          perOutput: 57.58,
+          elementwise: 17.24,
+          perOp: 3978
+        }
+      },
+      heldOutError: 0.2525,
+      source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, Nucleo-L4R5ZI’s speed to tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/kws/performance/results.txt and tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/vww/performance/results.txt, carried from cortex-m4 to cortex-m33 by ×0.821 (median over x-cube-ai-9, x-cube-ai-8.1, x-cube-ai-7.3, plumerai-2023.05, hale-1.0; spread ±9% added to the uncertainty); fp32: not fitted (no published figures), the roofline applies"
     }
   ],
   stm32l4r5: [
@@ -130,7 +168,7 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
         }
       },
       heldOutError: 0.2856,
-      source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, this core’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_L4R5ZI/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_L4R5ZI/vww/performance/results.txt; fp32: int8 costs × 2.33, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_int8/vww/performance/results.txt"
+      source: "MLPerf Tiny: int8 fitted to 6 results of the stack on 3 boards, NUCLEO_L4R5ZI’s speed to tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_L4R5ZI/kws/performance/results.txt and tiny_results_v1.2/closed/STMicroelectronics/results/NUCLEO_L4R5ZI/vww/performance/results.txt; fp32: int8 costs × 2.33, the float/int8 ratio of tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_float/vww/performance/results.txt and tiny_results_v1.2/closed/bosch/results/CY8CPROTO_062_4343W_int8/vww/performance/results.txt"
     },
     {
       stack: "tflm-reference",
@@ -149,7 +187,7 @@ export const CATALOGUE_COST_MODELS: Readonly<Record<string, readonly StackCostMo
         }
       },
       heldOutError: 0.1518,
-      source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, this core’s speed to tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/kws/performance/results.txt and tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/vww/performance/results.txt; fp32: not fitted (no published figures), the roofline applies"
+      source: "MLPerf Tiny: int8 fitted to 2 results of the stack on 1 boards, Nucleo-L4R5ZI’s speed to tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/kws/performance/results.txt and tiny_results_v0.5/closed/reference/results/Nucleo-L4R5ZI/vww/performance/results.txt; fp32: not fitted (no published figures), the roofline applies"
     }
   ]
 };

@@ -4,8 +4,10 @@ import { CATALOGUE_COST_MODELS } from './catalogue-costs.js';
 import { CATALOGUE_STACKS } from './catalogue-stacks.js';
 import { modelCostFeatures } from './cost-model.js';
 import { deviceGraph } from './device-graph.js';
-import { catalogueStack, fitStack, heldOutCheck, stackRows, stackSample } from './fit-catalogue.js';
+import { catalogueStack } from './catalogue-stack.js';
+import { fitStack, heldOutCheck, stackRows, stackSample } from './fit-catalogue.js';
 import { fitStackCosts } from './fit-stack-costs.js';
+import { coreRatio } from './transfer-stack.js';
 import { dsCnn } from './reference/ds-cnn.js';
 import { mobileNetV1 } from './reference/mobilenet-v1.js';
 import { REFERENCE_FEATURES } from './reference-features.js';
@@ -65,6 +67,25 @@ describe('catalogue cost fits', () => {
         }
       });
     }
+  });
+
+  it('carries a stack measured on one core to another by the median cycle ratio of the stacks measured on both', () => {
+    const r = coreRatio('cortex-m4', 'cortex-m7', 'tflm-reference');
+    assert.deepEqual(r.stacks, ['x-cube-ai-9', 'x-cube-ai-8.1', 'x-cube-ai-7.3', 'plumerai-2023.05', 'hale-1.0']);
+    // Each stack's ratio, by its fitted board speeds; the median and the widest deviation from it.
+    const ratios = r.stacks.map((s) => {
+      const rows = stackRows(s);
+      const scales = fitStack(s).scales;
+      return scales.get(rows.find((x) => x.core === 'cortex-m7')!.board)! / scales.get(rows.find((x) => x.core === 'cortex-m4')!.board)!;
+    });
+    assert.equal(r.ratio, [...ratios].sort((a, b) => a - b)[2]);
+    assert.ok(r.ratio > 0.5 && r.ratio < 0.7, `M7 runs the same kernels in fewer cycles than the M4: ${r.ratio}`);
+    assert.equal(r.spread, Math.max(...ratios.map((x) => Math.abs(x / r.ratio - 1))));
+    const m7 = catalogueStack({ stack: 'tflm-reference', board: 'Nucleo-L4R5ZI', core: 'cortex-m7' });
+    const m4 = catalogueStack({ stack: 'tflm-reference', board: 'Nucleo-L4R5ZI' });
+    assert.ok(Math.abs(m7.cycles.int8!.pointwise / m4.cycles.int8!.pointwise - r.ratio) < 1e-12);
+    assert.ok(Math.abs(m7.heldOutError - ((1 + m4.heldOutError) * (1 + r.spread) - 1)) < 1e-12);
+    assert.throws(() => coreRatio('cortex-m4', 'cortex-a72', 'tflm-reference'), /no stack was measured on both cortex-m4 and cortex-a72/);
   });
 
   it('holds every catalogue MCU core of the vendor stack within ±30 % on the held-out rows', () => {

@@ -1,7 +1,7 @@
 import { WorkersError } from '../errors.js';
-import type { KernelCycles, StackCostModel } from './cost-model.js';
+import type { KernelCycles } from './cost-model.js';
 import { fitStackCosts, type StackCostFit, type StackSample } from './fit-stack-costs.js';
-import { MLPERF_TINY_FLOAT_RESULTS, MLPERF_TINY_RESULTS, STACKS, type MlperfTinyResult } from './mlperf-tiny-results.js';
+import { MLPERF_TINY_RESULTS, STACKS, type MlperfTinyResult } from './mlperf-tiny-results.js';
 import { REFERENCE_FEATURES } from './reference-features.js';
 
 /**
@@ -92,50 +92,4 @@ export function heldOutCheck(stack: string, protocol: 'per-board' | 'per-task'):
     out.push({ stack, board: row.board, core: row.core, task: row.task, predictedMs, measuredMs: row.latencyMs, error: predictedMs / row.latencyMs - 1 });
   }
   return out;
-}
-
-export interface CatalogueStackOptions {
-  readonly stack: string;
-  /** The board of the stack's rows whose speed the device takes. */
-  readonly board: string;
-  /**
-   * fp32 costs as a multiple of the fitted int8 ones: `{ board }` — the float/int8 latency ratio of
-   * Bosch HALE's two builds of `vww` on that board (the only published float figures); a number —
-   * a cited ratio; absent — the stack models int8 only (fp32 layers fall back to the roofline).
-   */
-  readonly fp32?: { readonly board: string } | { readonly ratio: number; readonly why: string };
-}
-
-/** A catalogue device's cost model for one stack, fitted to the published rows, with its held-out error. */
-export function catalogueStack(o: CatalogueStackOptions): StackCostModel {
-  const rows = stackRows(o.stack);
-  const int8 = fitStack(o.stack).cycles(o.board);
-  // The uncertainty quoted is the worse of the two protocols: a user's model is a new architecture,
-  // which the per-task protocol (the model never seen on any board) imitates more closely.
-  const errors = [...heldOutCheck(o.stack, 'per-board'), ...heldOutCheck(o.stack, 'per-task')].filter((h) => h.board === o.board);
-  const used = rows.filter((r) => r.board === o.board);
-  let fp32: KernelCycles | undefined;
-  let floatSource = 'fp32: not fitted (no published figures), the roofline applies';
-  if (o.fp32 && 'board' in o.fp32) {
-    const board = o.fp32.board;
-    const f = MLPERF_TINY_FLOAT_RESULTS.find((r) => r.board.startsWith(board));
-    const i = MLPERF_TINY_RESULTS.find((r) => r.stack === 'hale-1.0.175' && r.board.startsWith(board));
-    if (!f || !i) throw new WorkersError('BAD_ARGUMENT', `no float/int8 pair published for board "${board}"`);
-    fp32 = scaled(int8, f.latencyMs / i.latencyMs);
-    floatSource = `fp32: int8 costs × ${(f.latencyMs / i.latencyMs).toFixed(2)}, the float/int8 ratio of ${f.file} and ${i.file}`;
-  } else if (o.fp32) {
-    fp32 = scaled(int8, o.fp32.ratio);
-    floatSource = `fp32: int8 costs × ${o.fp32.ratio} (${o.fp32.why})`;
-  }
-  return {
-    stack: o.stack,
-    name: STACKS[o.stack]!,
-    cycles: fp32 ? { int8, fp32 } : { int8 },
-    heldOutError: Math.max(...errors.map((e) => Math.abs(e.error))),
-    source: `MLPerf Tiny: int8 fitted to ${rows.length} results of the stack on ${new Set(rows.map((r) => r.board)).size} boards, this core’s speed to ${used.map((r) => r.file).join(' and ')}; ${floatSource}`,
-  };
-}
-
-function scaled(c: KernelCycles, factor: number): KernelCycles {
-  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v * factor])) as unknown as KernelCycles;
 }
