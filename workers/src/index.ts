@@ -53,8 +53,19 @@ export {
   type LatencyPrediction,
   type LatencySource,
   type LayerLatency,
+  type LatencyModelKind,
+  type PredictionStack,
+  type PredictOptions,
 } from './devices/latency-model.js';
+export { latencyBorderline, type UncertainLatency } from './devices/borderline.js';
 export { calibrateDevice, type CalibrationSample } from './devices/calibrate.js';
+export { KERNEL_CYCLE_TERMS, type KernelCycles, type StackCostModel } from './devices/cost-model.js';
+export { heldOutCheck, type HeldOutResult } from './devices/fit-catalogue.js';
+export { MLPERF_TINY_RESULTS, STACKS, type MlperfCore, type MlperfTinyResult } from './devices/mlperf-tiny-results.js';
+export { dsCnn } from './devices/reference/ds-cnn.js';
+export { mobileNetV1 } from './devices/reference/mobilenet-v1.js';
+export { resNet8 } from './devices/reference/resnet-8.js';
+export type { ReferencePrecision } from './devices/reference/reference-net.js';
 export { nnls } from './devices/nnls.js';
 export { predictionAccuracy, type PredictionAccuracy } from './devices/prediction-accuracy.js';
 export { deviceReport, type DeviceReport } from './devices/device-report.js';

@@ -34,7 +34,7 @@ describe('frontier devices / predict / device calibrate', () => {
     let io = captureIo();
     assert.equal(await main(['devices', '--json'], io), 0);
     const specs = JSON.parse(io.stdout) as DeviceSpec[];
-    assert.deepEqual(specs.map((d) => d.id), ['host', 'rpi4', 'stm32h7', 'stm32u5', 'esp32-s3', 'edge-tpu']);
+    assert.deepEqual(specs.map((d) => d.id), ['host', 'rpi4', 'stm32h7', 'stm32u5', 'stm32l4r5', 'esp32-s3', 'edge-tpu']);
     assert.equal(specs.find((d) => d.id === 'edge-tpu')!.peakMacsPerSecond.fp32, undefined);
     io = captureIo();
     assert.equal(await main(['devices'], io), 0);
@@ -53,6 +53,22 @@ describe('frontier devices / predict / device calibrate', () => {
     assert.equal(r.memory.peakRamBytes, 5760);
     assert.equal(r.memory.storageBytes, (72 + 1152) * 4);
     assert.equal(r.fits, true);
+    // The vendor stack's cost model, its fitted costs and uncertainty, and the roofline beside it.
+    assert.equal(r.latency.model, 'cost-model');
+    assert.equal(r.latency.stack.id, 'x-cube-ai-9');
+    assert.ok(r.latency.stack.uncertainty > 0 && r.latency.stack.costs.fp32.conv > 0);
+    assert.ok(r.latency.rooflineMs < r.latency.ms);
+  });
+
+  it('predict prints the stack, its costs per layer type and its held-out error; names a stack a device lacks', async () => {
+    const io = captureIo();
+    assert.equal(await main(['predict', modelPath, '--device', 'stm32l4r5', '--stack', 'x-cube-ai-9'], io), 0);
+    assert.match(io.stdout, /ms PREDICTED ±\d+% \(x-cube-ai-9\); roofline ≥ /);
+    assert.match(io.stdout, /stm32l4r5: STMicroelectronics X-CUBE-AI 9\.0 .*; held-out error ±\d+\.\d%/);
+    assert.match(io.stdout, /fp32: conv \d+\.\d\d, depthwise .* cycles\/MAC; /);
+    const bad = captureIo();
+    assert.notEqual(await main(['predict', modelPath, '--device', 'stm32h7', '--stack', 'cmsis-nn'], bad), 0);
+    assert.match(bad.stderr, /--stack "cmsis-nn" is not modelled for stm32h7 \(stacks: x-cube-ai-9, tflm-reference\)/);
   });
 
   it('predict measures on host and says so', async () => {
@@ -74,7 +90,7 @@ describe('frontier devices / predict / device calibrate', () => {
   it('predict rejects an unknown device as bad usage and a bad device file as an error', async () => {
     let io = captureIo();
     assert.equal(await main(['predict', modelPath, '--device', 'pi5'], io), 2);
-    assert.match(io.stderr, /unknown device "pi5" \(known: host, rpi4, stm32h7, stm32u5, esp32-s3, edge-tpu\)/);
+    assert.match(io.stderr, /unknown device "pi5" \(known: host, rpi4, stm32h7, stm32u5, stm32l4r5, esp32-s3, edge-tpu\)/);
     const bad = join(dir, 'bad-device.json');
     writeFileSync(bad, JSON.stringify({ ...findDevice('stm32h7', CATALOGUE_DEVICES), ramBytes: 0 }));
     io = captureIo();

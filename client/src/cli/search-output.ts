@@ -1,11 +1,20 @@
 import { SingleBar } from 'cli-progress';
 import type { Candidate, RunEvent } from '@frontier/search';
+import { latencyBorderline } from '@frontier/workers';
 import { formatBytes, formatCount, table } from './format.js';
 import { formatRecipe, percent } from './format-recipe.js';
 import type { CliIo } from './io.js';
 
-/** One row per front member, best val accuracy first. */
-export function frontTable(front: readonly Candidate[]): string {
+/** How a member's latency reads: its source, the uncertainty of a prediction, and BORDERLINE when the
+ * limit lies within that uncertainty (it may pass or miss on the board). */
+export function formatLatency(latency: NonNullable<Candidate['metrics']>['latency'], maxLatencyMs: number | undefined): string {
+  const u = latency.uncertainty !== undefined ? ` ±${(latency.uncertainty * 100).toFixed(0)}%` : '';
+  const border = maxLatencyMs !== undefined && latencyBorderline(latency, maxLatencyMs) ? ` BORDERLINE (limit ${maxLatencyMs} ms)` : '';
+  return `${latency.ms.toFixed(3)} ms ${latency.source === 'MEASURED' ? 'measured' : 'predicted'}${u}${border}`;
+}
+
+/** One row per front member, best val accuracy first; latencies near `maxLatencyMs` are marked. */
+export function frontTable(front: readonly Candidate[], maxLatencyMs?: number): string {
   if (front.length === 0) return '(no candidate meets the constraints yet)';
   return table(
     ['#', 'recipe', 'val acc', 'test acc', 'latency', 'peak RAM', 'deploy', 'params', 'MACs', 'artifact'],
@@ -16,7 +25,7 @@ export function frontTable(front: readonly Candidate[]): string {
         formatRecipe(c.recipe),
         percent(m.accuracy.val),
         percent(m.accuracy.test),
-        `${m.latency.ms.toFixed(3)} ms ${m.latency.source === 'MEASURED' ? 'measured' : 'predicted'}`,
+        formatLatency(m.latency, maxLatencyMs),
         formatBytes(m.peakRamBytes),
         formatBytes(m.deployBytes),
         formatCount(m.nonzeroParams),

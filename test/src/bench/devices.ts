@@ -17,6 +17,7 @@ import {
   type DeviceSpec,
   type PredictionAccuracy,
 } from '@frontier/workers';
+import { heldOutRecords } from './device-heldout.js';
 import { modelVariants, VARIANT_KINDS, zooVariants, type Variant } from './device-variants.js';
 import { median, quantile, type BenchRecord, type BenchSection } from './record.js';
 
@@ -116,7 +117,8 @@ function evaluate(host: DeviceSpec, train: readonly Measured[], stat: Statistic)
 
 export const devicesSection: BenchSection = {
   name: 'devices',
-  description: 'host latency predictor calibrated on model variants and scored on held-out architectures; host measurement noise',
+  description:
+    'MCU and Pi cost models fitted to MLPerf Tiny results and scored on held-out rows per core and stack; host latency predictor calibrated on model variants and scored on held-out architectures and compressed zoo models; host measurement noise',
   async run() {
     const devices = deviceCatalogue(detectHostFacts());
     const host = findDevice('host', devices);
@@ -136,7 +138,7 @@ export const devicesSection: BenchSection = {
     const med = medFit.score(test);
     const min = minFit.score(test);
     const zooScore = medFit.score(zoo);
-    const records: BenchRecord[] = [...accuracyRecords('host.heldout', med.accuracy, med.baseline, setup)];
+    const records: BenchRecord[] = [...heldOutRecords(), ...accuracyRecords('host.heldout', med.accuracy, med.baseline, setup)];
     for (const kind of VARIANT_KINDS) {
       const idx = test.map((m, i) => (m.variant.kind === kind ? i : -1)).filter((i) => i >= 0);
       const a = predictionAccuracy(idx.map((i) => med.ours[i]!), idx.map((i) => med.truth[i]!));

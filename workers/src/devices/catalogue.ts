@@ -1,4 +1,5 @@
 import { WorkersError } from '../errors.js';
+import { CATALOGUE_COST_MODELS } from './catalogue-costs.js';
 import type { DeviceSpec } from './device-spec.js';
 import { hostDevice, type HostFacts } from './host-device.js';
 
@@ -42,6 +43,9 @@ const RPI4: DeviceSpec = {
   // Assumption (no published per-operator figure found): 5 µs per operator for a CPU runtime's
   // kernel dispatch and thread-pool wake-up on four A72 cores. Calibrate with measurements.
   perOpOverheadSeconds: 5e-6,
+  // Product brief: 1.5 GHz. The cost models count cycles of this clock (all four cores together).
+  clockHz: 1.5e9,
+  costModels: CATALOGUE_COST_MODELS['rpi4'],
 };
 
 /** STM32H743 (Cortex-M7 at 480 MHz), weights executed in place from internal flash. */
@@ -75,6 +79,8 @@ const STM32H7: DeviceSpec = {
   // Assumption (no published per-operator figure found): ~1,000 cycles per operator for an
   // interpreter's dispatch and quantization-parameter setup, 2.1 µs at 480 MHz.
   perOpOverheadSeconds: 2.1e-6,
+  clockHz: 480e6,
+  costModels: CATALOGUE_COST_MODELS['stm32h7'],
 };
 
 /** STM32U585 (Cortex-M33 at 160 MHz), weights executed in place from internal flash. */
@@ -105,6 +111,37 @@ const STM32U5: DeviceSpec = {
   storageBandwidthBytesPerSecond: 512e6,
   // Assumption as for the STM32H7: ~1,000 cycles per operator, 6.25 µs at 160 MHz.
   perOpOverheadSeconds: 6.25e-6,
+  clockHz: 160e6,
+  costModels: CATALOGUE_COST_MODELS['stm32u5'],
+};
+
+/** STM32L4R5 (Cortex-M4 at 120 MHz), the MLPerf Tiny reference board; weights read in place from flash. */
+const STM32L4R5: DeviceSpec = {
+  id: 'stm32l4r5',
+  name: 'STM32L4R5 (Cortex-M4)',
+  kind: 'mcu',
+  description: 'Cortex-M4 with DSP extension and FPU at 120 MHz (NUCLEO-L4R5ZI, the MLPerf Tiny reference board); 640 KB SRAM; weights read in place from the 2 MB flash',
+  // STM32L4R5xx datasheet (DS12023), "Features": 2 Mbytes flash, 640 Kbytes SRAM; RM0432 §2.2
+  // "Memory organization": SRAM1 (192 KB), SRAM2 (64 KB) and SRAM3 (384 KB) follow one another from
+  // 0x2000 0000, so one contiguous 640 KB tensor arena.
+  ramBytes: 640 * KiB,
+  storageBytes: 2 * MiB,
+  weightsInRam: false,
+  peakMacsPerSecond: {
+    // Cortex-M4 TRM r0p1, Table 7-1 "FPU instruction set": VFMA.F32 3 cycles → 120 MHz / 3.
+    fp32: 40e6,
+    // Cortex-M4 TRM Table 3-1: SMLAD, two 16×16 MACs in 1 cycle → 2 MAC/cycle × 120 MHz.
+    int8: 240e6,
+  },
+  // RM0432 §2.1 "System architecture": 32-bit multi-AHB bus matrix at the 120 MHz HCLK → 4 B × 120 MHz.
+  ramBandwidthBytesPerSecond: 480e6,
+  // RM0432 §3 "Embedded flash memory": 128-bit flash reads (the ART accelerator's line); at 120 MHz
+  // the flash needs 5 wait states → 16 B per 6 cycles × 120 MHz.
+  storageBandwidthBytesPerSecond: 320e6,
+  // Assumption as for the other STM32 parts: ~1,000 cycles per operator, 8.3 µs at 120 MHz.
+  perOpOverheadSeconds: 8.3e-6,
+  clockHz: 120e6,
+  costModels: CATALOGUE_COST_MODELS['stm32l4r5'],
 };
 
 /** ESP32-S3 module with 8 MB quad-SPI flash; weights read through the flash cache. */
@@ -112,7 +149,7 @@ const ESP32S3: DeviceSpec = {
   id: 'esp32-s3',
   name: 'ESP32-S3 (Xtensa LX7, ESP32-S3-WROOM-1-N8)',
   kind: 'mcu',
-  description: 'one LX7 core at 240 MHz with the PIE 128-bit SIMD extension; 512 KB internal SRAM; weights read in place from 8 MB quad-SPI flash',
+  description: 'one LX7 core at 240 MHz with the PIE 128-bit SIMD extension; 512 KB internal SRAM; weights read in place from 8 MB quad-SPI flash; roofline only (no published MLPerf Tiny figure to fit)',
   // ESP32-S3 datasheet, §1 "Overview"/"Memory": 512 KB internal SRAM; ESP32-S3-WROOM-1 datasheet,
   // "Ordering information": the N8 module carries 8 MB of quad-SPI flash.
   ramBytes: 512 * KiB,
@@ -140,7 +177,7 @@ const EDGE_TPU: DeviceSpec = {
   id: 'edge-tpu',
   name: 'Coral Dev Board (Edge TPU)',
   kind: 'accelerator',
-  description: 'Edge TPU, int8 only (4 TOPS); weights cached in its 8 MB on-chip SRAM; 8 GB eMMC',
+  description: 'Edge TPU, int8 only (4 TOPS); weights cached in its 8 MB on-chip SRAM; 8 GB eMMC; roofline only (no published MLPerf Tiny figure to fit)',
   // Coral Dev Board datasheet, "Features": 8 GB eMMC (storage). The Edge TPU keeps parameters in
   // 8 MB of on-chip SRAM (coral.ai "Edge TPU inferencing overview": parameter data caching);
   // models larger than that stream weights from host memory, which this model does not cover, so
@@ -164,7 +201,7 @@ const EDGE_TPU: DeviceSpec = {
 };
 
 /** Built-in devices other than `host`, in catalogue order. */
-export const CATALOGUE_DEVICES: readonly DeviceSpec[] = [RPI4, STM32H7, STM32U5, ESP32S3, EDGE_TPU];
+export const CATALOGUE_DEVICES: readonly DeviceSpec[] = [RPI4, STM32H7, STM32U5, STM32L4R5, ESP32S3, EDGE_TPU];
 
 /** Every built-in device: `host` (from this machine's facts) first, then the catalogue. */
 export function deviceCatalogue(host: HostFacts): DeviceSpec[] {

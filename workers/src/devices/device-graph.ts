@@ -36,6 +36,9 @@ export interface DeviceGraphOptions {
   readonly weightDecoding?: WeightDecoding;
 }
 
+/** Elementwise ops that absorb a following Relu/Clip, as Conv/Gemm/MatMul do. */
+const FUSES_ACTIVATION: ReadonlySet<string> = new Set(['Add', 'Sub', 'Mul']);
+
 interface Group {
   readonly main: Node;
   readonly chain: readonly Node[];
@@ -48,7 +51,7 @@ interface Group {
  * TFLite, CMSIS-NN/STM32Cube.AI and onnxruntime all perform:
  *
  * - Conv/Gemm/MatMul absorb a following bias Add (MatMul), BatchNormalization (Conv) and
- *   Relu/Clip when they are the sole reader; any layer absorbs a sole following QuantizeLinear
+ *   Relu/Clip when they are the sole reader; Add/Sub/Mul absorb a Relu/Clip; any layer absorbs a sole following QuantizeLinear
  *   and then writes int8.
  * - A layer executes in int8 when every activation it reads comes from DequantizeLinear and
  *   either it is a Conv/Gemm/MatMul whose weight is integer codes through DequantizeLinear (its
@@ -146,8 +149,10 @@ function formGroups(roles: GraphRoles): Group[] {
     if (COMPUTE_OPS.has(main.opType)) {
       if (main.opType === 'MatMul') take((c) => c.opType === 'Add' && c.inputs.some((i) => i !== out && roles.isWeight(i)));
       if (main.opType === 'Conv') take((c) => c.opType === 'BatchNormalization');
-      take((c) => c.opType === 'Relu' || c.opType === 'Clip');
     }
+    // TFLite and CMSIS-NN fuse an activation into arithmetic ops too (the residual Add → Relu); in
+    // a QDQ model the pair then sits between one DQ and one Q and runs in int8.
+    if (COMPUTE_OPS.has(main.opType) || FUSES_ACTIVATION.has(main.opType)) take((c) => c.opType === 'Relu' || c.opType === 'Clip');
     const quantizedOut = main.opType !== 'QuantizeLinear' && take((c) => c.opType === 'QuantizeLinear');
     const activations = main.inputs.filter((i) => i !== '' && !roles.isWeight(i));
     // Conv/Gemm/MatMul on int8 codes may dequantize their result in the epilogue (a float output,

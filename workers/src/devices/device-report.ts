@@ -1,7 +1,7 @@
 import type { DeviceGraph } from './device-graph.js';
 import { deviceMemory, type DeviceMemory } from './device-memory.js';
 import type { DeviceSpec } from './device-spec.js';
-import { predictLatency, type LatencyPrediction } from './latency-model.js';
+import { predictLatency, type LatencyPrediction, type PredictOptions } from './latency-model.js';
 
 /** Everything `frontier predict` says about one model on one device. */
 export interface DeviceReport {
@@ -15,10 +15,10 @@ export interface DeviceReport {
   readonly reasons: readonly string[];
 }
 
-/** Memory, predicted latency and fit of a lowered model on a device. */
-export function deviceReport(graph: DeviceGraph, device: DeviceSpec): DeviceReport {
+/** Memory, predicted latency (with `options`, e.g. the stack) and fit of a lowered model on a device. */
+export function deviceReport(graph: DeviceGraph, device: DeviceSpec, options: PredictOptions = {}): DeviceReport {
   const memory = deviceMemory(graph, device);
-  const latency = predictLatency(graph, device);
+  const latency = predictLatency(graph, device, options);
   const problems: string[] = [];
   if (memory.peakRamBytes > device.ramBytes) {
     const weights = memory.ramWeightBytes > 0 ? ` (activations ${size(memory.activationPeakBytes)} + weights ${size(memory.ramWeightBytes)})` : '';

@@ -5,6 +5,8 @@
  * keep user-registered devices and their calibrations as documents.
  */
 
+import type { StackCostModel } from './cost-model.js';
+
 /** Compute precisions a layer can execute in. Sub-byte weights are unpacked to int8 or float. */
 export const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
 export type Precision = (typeof PRECISIONS)[number];
@@ -45,6 +47,13 @@ export interface DeviceSpec {
   readonly perOpOverheadSeconds: number;
   /** Coefficients fitted from measurements by `calibrateDevice`; absent: the roofline alone. */
   readonly calibration?: DeviceCalibration;
+  /** Core clock, for cycle-based cost models. */
+  readonly clockHz?: number;
+  /**
+   * Per-layer-type cost models of software stacks fitted to published measurements, the first one
+   * the default (`cost-model.ts`). A user calibration (`calibration`) takes precedence.
+   */
+  readonly costModels?: readonly StackCostModel[];
 }
 
 /**

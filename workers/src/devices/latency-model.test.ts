@@ -27,6 +27,7 @@ describe('latency model', () => {
     const graph = deviceGraph(b.build());
     const device: DeviceSpec = {
       ...findDevice('stm32h7', CATALOGUE_DEVICES),
+      costModels: undefined, // the plain roofline
       peakMacsPerSecond: { fp32: 1e8 },
       ramBandwidthBytesPerSecond: 1e9,
       storageBandwidthBytesPerSecond: 1e8,
@@ -126,7 +127,7 @@ describe('latency model', () => {
 
   it('uses fitted coefficients where the device has them', () => {
     const graph = deviceGraph(convNet({ width: 8 }));
-    const base = findDevice('stm32h7', devices);
+    const base: DeviceSpec = { ...findDevice('stm32h7', devices), costModels: undefined };
     const uncal = predictLatency(graph, base);
     const calibrated: DeviceSpec = {
       ...base,

@@ -15,6 +15,18 @@ export interface DeviceLayer {
   /** The ONNX nodes this layer executes. */
   readonly nodes: readonly string[];
   readonly macs: number;
+  /**
+   * MACs of a depthwise layer's output positions whose window overlaps the padding: depthwise
+   * kernels run those on a bounds-checked path (an im2col convolution zero-fills its buffer
+   * instead), which makes small feature maps cost more per MAC.
+   */
+  readonly borderMacs: number;
+  /**
+   * MACs of a convolution with fewer than 4 input channels per group (the first layer of an image
+   * or audio network): too few channels to pair or quad them in SIMD multiply-accumulates. Such a
+   * layer is costed as `narrow`, not `conv`.
+   */
+  readonly narrowMacs: number;
   /** MACs; for layers without products, one operation per window element (pools) or output element. */
   readonly work: number;
   /** Activation bytes read and written. */
@@ -82,6 +94,8 @@ export function buildLayer(parts: LayerParts, shapes: InferredShapes, weightByte
     precision: parts.precision,
     nodes: parts.nodes.map((n) => n.name),
     macs,
+    borderMacs: parts.kind === 'depthwise' ? Math.round(parts.nodes.reduce((s, n) => s + (n.opType === 'Conv' ? nodeMacs(n, shapes) * borderShare(n, shapes) : 0), 0)) : 0,
+    narrowMacs: parts.kind === 'conv' && narrowInput(parts.nodes[0]!, shapes) ? macs : 0,
     work: (macs > 0 ? macs : elementWork(parts, shapes)) + (parts.decodeWork ?? 0),
     activationBytes: activations.reduce((s, v) => s + bytes(v), 0),
     weightBytes: parts.weights.reduce((s, w) => s + (weightBytes.get(w)?.bytes ?? 0), 0),
@@ -109,4 +123,39 @@ function nodeMacs(node: Node, shapes: InferredShapes): number {
   const outputs = node.outputs.filter((o) => o !== '').map((o) => shapes.values.get(o)!);
   const ctx = { node, opset: 0, inputs, constant: (i: number) => shapes.constants.get(node.inputs[i] ?? '') };
   return spec.macs(ctx, outputs);
+}
+
+/**
+ * Share of a 2-D Conv's output positions whose receptive window reaches into the padding, per
+ * axis o·stride − padBegin < 0 or o·stride − padBegin + (k − 1)·dilation > size − 1. Explicit pads
+ * only (auto_pad layers count as interior).
+ */
+function borderShare(node: Node, shapes: InferredShapes): number {
+  const input = shapes.values.get(node.inputs[0]!)?.dims;
+  const output = shapes.values.get(node.outputs[0]!)?.dims;
+  const kernel = shapes.values.get(node.inputs[1]!)?.dims.slice(2);
+  if (!input || !output || !kernel || kernel.length !== 2) return 0;
+  const pads = intsAttr(node, 'pads', []) ?? [];
+  const strides = intsAttr(node, 'strides', []) ?? [];
+  const dilations = intsAttr(node, 'dilations', []) ?? [];
+  let interior = 1;
+  let total = 1;
+  for (let a = 0; a < 2; a++) {
+    const size = input[2 + a]!;
+    const out = output[2 + a]!;
+    const s = strides[a] ?? 1;
+    const begin = pads[a] ?? 0;
+    const reach = ((kernel[a] ?? 1) - 1) * (dilations[a] ?? 1);
+    let inside = 0;
+    for (let o = 0; o < out; o++) if (o * s - begin >= 0 && o * s - begin + reach <= size - 1) inside++;
+    interior *= inside;
+    total *= out;
+  }
+  return total > 0 ? 1 - interior / total : 0;
+}
+
+/** A Conv reading fewer than 4 channels per group. */
+function narrowInput(node: Node, shapes: InferredShapes): boolean {
+  const cin = shapes.values.get(node.inputs[1] ?? '')?.dims[1];
+  return node.opType === 'Conv' && cin !== undefined && cin < 4;
 }

@@ -53,13 +53,23 @@ describe('validateDeviceSpec', () => {
       /^device\.calibration\.coefficients\.conv\.int8\.compute must be a number ≥ 0, got -1$/,
       'device.calibration.coefficients.conv.int8.compute',
     );
+    failsWith({ ...userDevice, clockHz: 0 }, /^device\.clockHz must be a positive number, got 0$/, 'device.clockHz');
+    failsWith({ ...userDevice, costModels: {} }, /^device\.costModels must be an array, got \{\}$/, 'device.costModels');
+    const stack = findDevice('stm32h7', deviceCatalogue(TEST_HOST)).costModels![0]!;
+    failsWith(
+      { ...userDevice, costModels: [{ ...stack, cycles: { int8: { ...stack.cycles.int8, depthwise: -2 } } }] },
+      /^device\.costModels\[0\]\.cycles\.int8\.depthwise must be a number ≥ 0, got -2$/,
+      'device.costModels[0].cycles.int8.depthwise',
+    );
+    failsWith({ ...userDevice, costModels: [{ ...stack, cycles: { int4: stack.cycles.int8 } }] }, /^device\.costModels\[0\]\.cycles\.int4 is not a device field/, 'device.costModels[0].cycles.int4');
+    failsWith({ ...userDevice, costModels: [{ ...stack, heldOutError: -0.1 }] }, /^device\.costModels\[0\]\.heldOutError must be a number ≥ 0, got -0\.1$/, 'device.costModels[0].heldOutError');
     failsWith([], /^device must be an object, got \[\]$/, 'device');
   });
 
   it('finds devices by id and names the known ones otherwise', () => {
     const devices = deviceCatalogue(TEST_HOST);
     assert.equal(findDevice('esp32-s3', devices).kind, 'mcu');
-    assert.throws(() => findDevice('pi5', devices), /unknown device "pi5" \(known: host, rpi4, stm32h7, stm32u5, esp32-s3, edge-tpu\)/);
+    assert.throws(() => findDevice('pi5', devices), /unknown device "pi5" \(known: host, rpi4, stm32h7, stm32u5, stm32l4r5, esp32-s3, edge-tpu\)/);
   });
 
   it('derives the host peaks from its SIMD facts', () => {

@@ -1,4 +1,5 @@
 import { WorkersError } from '../errors.js';
+import { KERNEL_CYCLE_TERMS, type KernelCycles, type StackCostModel } from './cost-model.js';
 import {
   DEVICE_KINDS,
   LAYER_KINDS,
@@ -16,7 +17,7 @@ type Fields = Record<string, unknown>;
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const SPEC_KEYS = [
   'id', 'name', 'kind', 'description', 'ramBytes', 'storageBytes', 'weightsInRam', 'peakMacsPerSecond',
-  'ramBandwidthBytesPerSecond', 'storageBandwidthBytesPerSecond', 'perOpOverheadSeconds', 'calibration',
+  'ramBandwidthBytesPerSecond', 'storageBandwidthBytesPerSecond', 'perOpOverheadSeconds', 'calibration', 'clockHz', 'costModels',
 ];
 
 function fail(field: string, message: string, value: unknown): never {
@@ -98,6 +99,28 @@ function calibration(value: unknown): DeviceCalibration {
   };
 }
 
+function kernelCycleCosts(value: unknown, field: string): KernelCycles {
+  const o = object(value, field);
+  onlyKeys(o, field, KERNEL_CYCLE_TERMS);
+  const out = {} as Record<(typeof KERNEL_CYCLE_TERMS)[number], number>;
+  for (const t of KERNEL_CYCLE_TERMS) out[t] = nonNegative(o[t], `${field}.${t}`);
+  return out;
+}
+
+function costModels(value: unknown): StackCostModel[] {
+  if (!Array.isArray(value)) fail('device.costModels', 'must be an array', value);
+  return value.map((item, i) => {
+    const field = `device.costModels[${i}]`;
+    const o = object(item, field);
+    onlyKeys(o, field, ['stack', 'name', 'cycles', 'heldOutError', 'source']);
+    const cycles = object(o['cycles'], `${field}.cycles`);
+    onlyKeys(cycles, `${field}.cycles`, PRECISIONS);
+    const out: Partial<Record<Precision, KernelCycles>> = {};
+    for (const p of PRECISIONS) if (cycles[p] !== undefined) out[p] = kernelCycleCosts(cycles[p], `${field}.cycles.${p}`);
+    return { stack: text(o['stack'], `${field}.stack`), name: text(o['name'], `${field}.name`), cycles: out, heldOutError: nonNegative(o['heldOutError'], `${field}.heldOutError`), source: text(o['source'], `${field}.source`) };
+  });
+}
+
 /**
  * Checks a device description (a user's JSON, or a stored document) and returns it typed.
  * Throws `BAD_DEVICE` naming the first bad field and its value, e.g.
@@ -124,5 +147,10 @@ export function validateDeviceSpec(input: unknown): DeviceSpec {
     storageBandwidthBytesPerSecond: positive(o['storageBandwidthBytesPerSecond'], 'device.storageBandwidthBytesPerSecond'),
     perOpOverheadSeconds: nonNegative(o['perOpOverheadSeconds'], 'device.perOpOverheadSeconds'),
   };
-  return o['calibration'] === undefined ? spec : { ...spec, calibration: calibration(o['calibration']) };
+  return {
+    ...spec,
+    ...(o['clockHz'] !== undefined ? { clockHz: positive(o['clockHz'], 'device.clockHz') } : {}),
+    ...(o['costModels'] !== undefined ? { costModels: costModels(o['costModels']) } : {}),
+    ...(o['calibration'] !== undefined ? { calibration: calibration(o['calibration']) } : {}),
+  };
 }

@@ -54,7 +54,8 @@ export type CandidateTask = EvaluateTask | TestTask | EstimateTask | BaselineTas
 export interface CandidateMetrics {
   /** Top-1 accuracy in [0, 1]; `test` is measured for front members only. */
   readonly accuracy: { readonly val: number; readonly test?: number };
-  readonly latency: { readonly ms: number; readonly source: LatencySource };
+  /** `uncertainty`: the relative held-out error of a cost-model prediction (see `latencyBorderline`). */
+  readonly latency: { readonly ms: number; readonly source: LatencySource; readonly uncertainty?: number };
   readonly peakRamBytes: number;
   /** Size of the ONNX file. */
   readonly modelBytes: number;

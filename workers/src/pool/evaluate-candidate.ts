@@ -69,7 +69,9 @@ export async function evaluateCandidate(task: EvaluateTask, cache: EvaluationCac
     kind: 'evaluate',
     metrics: {
       accuracy: { val: measured.accuracy.accuracy },
-      latency: measured.latency ? { ms: measured.latency.medianMs, source: 'MEASURED' } : { ms: predicted.ms, source: 'PREDICTED' },
+      latency: measured.latency
+        ? { ms: measured.latency.medianMs, source: 'MEASURED' }
+        : { ms: predicted.ms, source: 'PREDICTED', ...(predicted.stack ? { uncertainty: predicted.stack.uncertainty } : {}) },
       peakRamBytes: memory.peakRamBytes,
       modelBytes: result.bytes.length,
       deployBytes: memory.storageBytes,

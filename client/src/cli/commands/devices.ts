@@ -27,8 +27,9 @@ function render(devices: readonly DeviceSpec[]): string {
     `${(d.ramBandwidthBytesPerSecond / 1e9).toFixed(2)} GB/s`,
     `${(d.perOpOverheadSeconds * 1e6).toFixed(1)} µs`,
     d.calibration ? `yes (${d.calibration.samples})` : 'no',
+    d.costModels?.map((m) => `${m.stack} ±${(m.heldOutError * 100).toFixed(0)}%`).join(', ') || '–',
   ]);
-  const header = ['id', 'name', 'RAM', 'storage', 'weights in', ...PRECISIONS.map((p) => `${p} MAC/s`), 'RAM bw', 'per op', 'calibrated'];
+  const header = ['id', 'name', 'RAM', 'storage', 'weights in', ...PRECISIONS.map((p) => `${p} MAC/s`), 'RAM bw', 'per op', 'calibrated', 'stacks (held-out error)'];
   const notes = devices.filter((d) => d.description).map((d) => `${d.id}: ${d.description}`);
-  return [table(header, rows), '', ...notes, '', 'latency: host is MEASURED (onnxruntime-node); every device is also PREDICTED (roofline + per-op overhead, or calibrated)'].join('\n');
+  return [table(header, rows), '', ...notes, '', 'latency: host is MEASURED (onnxruntime-node); every device is also PREDICTED: by a calibration, else by the first stack\'s cost model fitted to MLPerf Tiny results (default stack first; `predict --stack` picks another), else by the roofline + per-op overhead'].join('\n');
 }

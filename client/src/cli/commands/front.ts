@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { FRONT_OBJECTIVES, SEARCH_DATASETS, frontOf, openStore, sha256Hex } from '@frontier/search';
-import { defaultDataDir } from '@frontier/workers';
+import { defaultDataDir, latencyBorderline } from '@frontier/workers';
 import { limitConstraints } from '../limit-options.js';
 import { finiteNumber, toJson, type CliIo } from '../io.js';
 import { modelFromOption } from '../model-option.js';
@@ -43,8 +43,11 @@ export function frontCommand(io: CliIo): Command {
         const members = await store.getCandidates(stored.memberIds);
         const constraints = limitConstraints(o);
         const front = frontOf(members, FRONT_OBJECTIVES, constraints);
-        if (o.json) io.out(toJson({ model, deviceId: o.device, dataset: o.dataset, version: stored.version, objectives: FRONT_OBJECTIVES, front }));
-        else io.out(`${model.name} on ${o.device} (${o.dataset}): ${front.length} of ${members.length} front members${stored.updatedAt ? `, updated ${stored.updatedAt}` : ''}\n${frontTable(front)}`);
+        // A predicted latency within its uncertainty of the limit may pass or miss on the board.
+        const limit = o.maxLatencyMs;
+        const borderline = limit === undefined ? [] : front.filter((c) => c.metrics && latencyBorderline(c.metrics.latency, limit));
+        if (o.json) io.out(toJson({ model, deviceId: o.device, dataset: o.dataset, version: stored.version, objectives: FRONT_OBJECTIVES, front, borderline: borderline.map((c) => c.id) }));
+        else io.out([`${model.name} on ${o.device} (${o.dataset}): ${front.length} of ${members.length} front members${stored.updatedAt ? `, updated ${stored.updatedAt}` : ''}`, frontTable(front, limit)].join('\n'));
       } finally {
         await store.close();
       }

@@ -113,7 +113,8 @@ async function createRun(service: SearchService, o: SearchOptions): Promise<Run>
 
 async function report(io: CliIo, store: Store, run: Run, o: SearchOptions): Promise<void> {
   const candidates = await store.listCandidates({ runId: run.id });
-  const front: Candidate[] = frontOf(candidates, parseObjectives(run.objectives), parseConstraints(run.constraints));
+  const constraints = parseConstraints(run.constraints);
+  const front: Candidate[] = frontOf(candidates, parseObjectives(run.objectives), constraints);
   const exported = o.export ? await exportModels(store, front, o.export) : [];
   if (o.json) {
     io.out(toJson({ run, front, exported }));
@@ -121,7 +122,7 @@ async function report(io: CliIo, store: Store, run: Run, o: SearchOptions): Prom
     const p = run.progress;
     io.out(`run ${run.id} ${run.status}: ${p.done} evaluated (${p.reused} reused), ${p.infeasible} ruled out by the pre-screen, ${p.failed} failed, ${(run.elapsedMs / 1000).toFixed(1)} s`);
     if (run.error) io.out(`  ${run.error}`);
-    io.out(frontTable(front));
+    io.out(frontTable(front, constraints.maxLatencyMs));
     for (const path of exported) io.out(`wrote ${path}`);
   }
   if (run.status === 'FAILED') throw new Error(run.error ?? 'the run failed');
