@@ -4,6 +4,7 @@ import { ModelProtoType } from './onnx-schema.js';
 import { decodeTensor, type TensorProtoObject } from './tensor-proto.js';
 import { isKnownDataType, dataTypeName } from './tensor.js';
 import { validateModel } from './validate-model.js';
+import { normalizeModel } from './normalize/normalize-model.js';
 
 interface AttributeProtoObject {
   name?: string;
@@ -55,11 +56,19 @@ interface ModelProtoObject {
   metadata_props?: { key?: string; value?: string }[];
 }
 
+export interface ReadModelOptions {
+  /**
+   * Rewrite exporter forms into the ones Frontier's kernels handle (see `normalizeModel`): shape
+   * arithmetic folded, pass-through nodes dropped, a batch fixed at 1 freed. Default true.
+   */
+  readonly normalize?: boolean;
+}
+
 /**
- * Decodes an ONNX model from its protobuf bytes and validates it (see `validateModel`).
- * Throws `WorkersError` with code `BAD_MODEL` naming what is wrong.
+ * Decodes an ONNX model from its protobuf bytes, validates it (see `validateModel`) and normalizes
+ * it unless told not to. Throws `WorkersError` with code `BAD_MODEL` naming what is wrong.
  */
-export function readModel(bytes: Uint8Array): Model {
+export function readModel(bytes: Uint8Array, options: ReadModelOptions = {}): Model {
   if (bytes.length === 0) throw new WorkersError('BAD_MODEL', 'not an ONNX model: the file is empty');
   let proto: ModelProtoObject;
   try {
@@ -86,7 +95,7 @@ export function readModel(bytes: Uint8Array): Model {
     graph: decodeGraph(proto.graph),
   };
   validateModel(model);
-  return model;
+  return options.normalize === false ? model : normalizeModel(model);
 }
 
 function decodeGraph(g: GraphProtoObject): Graph {
