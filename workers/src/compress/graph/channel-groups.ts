@@ -54,7 +54,7 @@ interface Carrier {
   readonly block: number;
 }
 
-const UNARY = new Set(['Relu', 'Clip', 'Sigmoid', 'Dropout', 'Identity', 'MaxPool', 'AveragePool', 'GlobalAveragePool']);
+const UNARY = new Set(['Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Dropout', 'Identity', 'MaxPool', 'AveragePool', 'GlobalAveragePool']);
 
 /**
  * Finds the channel groups of a model for structured pruning. Channels flow from a producer (a
