@@ -9,9 +9,9 @@ import { analyzeModel } from '../onnx/analyze-model.js';
 import { readModel } from '../onnx/read-model.js';
 import { compress } from './compress.js';
 import { pruneChannels } from './prune-channels.js';
-import { syntheticDataset } from './testing/datasets.js';
-import { maskedOriginal } from './testing/masked-original.js';
-import { maxAbs, maxAbsDiff, runModel } from './testing/run-ort.js';
+import { syntheticDataset } from '../testing/compress/datasets.js';
+import { maskedOriginal } from '../testing/compress/masked-original.js';
+import { maxAbs, maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
 import type { Recipe } from './recipe.js';
 
 const FAMILIES = [
