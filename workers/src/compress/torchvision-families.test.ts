@@ -12,7 +12,7 @@ import { pruneChannels } from './prune-channels.js';
 import { syntheticDataset } from '../testing/compress/datasets.js';
 import { maskedOriginal } from '../testing/compress/masked-original.js';
 import { maxAbs, maxAbsDiff, runModel } from '../testing/compress/run-ort.js';
-import type { Recipe } from './recipe.js';
+import type { Recipe } from '../recipe/recipe.js';
 
 const FAMILIES = [
   { file: 'tv-resnet.onnx', opset: 13, ops: ['Conv', 'MaxPool', 'Add', 'GlobalAveragePool', 'Reshape', 'Gemm'] },
