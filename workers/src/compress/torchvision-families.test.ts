@@ -43,6 +43,7 @@ async function originalOutputs(bytes: Uint8Array): Promise<Float32Array> {
 const RECIPES: readonly Recipe[] = [
   { lowRank: { rankRatio: 0.5 } },
   { prune: { ratio: 0.5, structure: 'unstructured' } },
+  { prune: { ratio: 0.5, structure: 'unstructured', criterion: 'lamp' } },
   { distill: { temperature: 2, alpha: 0.5, epochs: 1, layers: 'all' } },
   { quant: { weightBits: 4, activationBits: 32, granularity: 'per-channel', symmetric: true } },
   { quant: { weightBits: 8, activationBits: 8, granularity: 'per-channel', symmetric: true } },

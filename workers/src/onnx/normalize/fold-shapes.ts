@@ -127,7 +127,10 @@ function inferNode(s: { node: Node; infos: Map<string, TensorInfo>; opset: numbe
   if (!spec || node.inputs.some((n, i) => n !== '' && !inputs[i])) return;
   try {
     const outs = spec.inferShapes({ node, inputs, constant, opset: s.opset });
-    node.outputs.forEach((o, i) => outs[i] && o !== '' && infos.set(o, outs[i]!));
+    node.outputs.forEach((o, i) => {
+      const info = outs[i];
+      if (info && o !== '') infos.set(o, info);
+    });
   } catch {
     // Left unknown: the full shape inference after normalization reports the problem.
   }
