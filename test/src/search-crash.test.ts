@@ -50,9 +50,16 @@ describe('a search killed with SIGKILL', () => {
       const done = byStatus('DONE');
       assert.equal(done.length + byStatus('FAILED').length, 8, 'the budget is spent exactly');
       assert.equal(new Set(done.map((c) => c.recipeKey)).size, done.length, 'no recipe evaluated twice');
-      // What was DONE before the kill is still there, once, unchanged.
+      // What was DONE before the kill is still there, once, unchanged — except that a front member
+      // killed before its test pass has its test accuracy now.
       const after = new Map<string, Candidate>(done.map((c) => [c.id, c]));
-      for (const c of doneBefore) assert.deepEqual(after.get(c.id), c);
+      for (const c of doneBefore) {
+        const now = after.get(c.id)!;
+        const test = c.metrics!.accuracy.test ?? now.metrics!.accuracy.test;
+        assert.deepEqual(now, { ...c, metrics: { ...c.metrics!, accuracy: { ...c.metrics!.accuracy, ...(test === undefined ? {} : { test }) } } });
+      }
+      const front = await store.getFront({ modelId: done[0]!.modelId, dataset: 'fashion-mnist', deviceId: done[0]!.deviceId });
+      for (const m of await store.getCandidates(front.memberIds)) assert.ok(m.metrics!.accuracy.test !== undefined, `front member ${m.id} has a test accuracy`);
     } finally {
       await store.close();
     }

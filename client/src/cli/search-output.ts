@@ -62,3 +62,17 @@ export function progressReporter(io: CliIo, total: number | undefined): { listen
   };
   return { listener, stop: () => bar?.stop() };
 }
+
+/**
+ * Why every evaluated candidate of a run failed, as "n × reason" lines, most frequent first; empty
+ * when some candidate succeeded or none was evaluated.
+ */
+export function failureSummary(candidates: readonly Candidate[]): string {
+  if (candidates.some((c) => c.status === 'DONE')) return '';
+  const counts = new Map<string, number>();
+  for (const c of candidates) if (c.status === 'FAILED') counts.set(c.failureReason ?? 'no reason recorded', (counts.get(c.failureReason ?? 'no reason recorded') ?? 0) + 1);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return '';
+  const lines = [...counts].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `  ${n} × ${reason}`);
+  return `every evaluated candidate FAILED (${total}):\n${lines.join('\n')}`;
+}

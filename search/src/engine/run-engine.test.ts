@@ -172,4 +172,24 @@ describe('runEngine', () => {
     assert.deepEqual(second.evaluated[0], interrupted);
     assert.equal((await store.getCandidate(c.id)).attempts, 2);
   });
+
+  it('gives front members left without test accuracy their figure when a run is resumed', async () => {
+    // The first run's test passes all fail: its front members keep only their val accuracy.
+    const flaky = new FakeDispatcher();
+    flaky.evaluateTest = async () => {
+      throw new DispatchFailure('exited', 'the worker exited');
+    };
+    const first = await runEngine({ store, runId: (await newRun({ budget: { evaluations: 6 } })).id, dispatcher: flaky, estimate, device });
+    assert.equal(first.status, 'DONE', first.error);
+    const key = { modelId: model.id, dataset: 'fashion-mnist', deviceId: 'mcu' };
+    const before = await store.getCandidates((await store.getFront(key)).memberIds);
+    assert.ok(before.length > 0 && before.every((c) => c.metrics!.accuracy.test === undefined));
+    // An interrupted run resumes with a working dispatcher.
+    const second = await newRun({ budget: { evaluations: 1 }, seed: 9 });
+    await store.updateRun({ id: second.id, from: 'QUEUED', to: 'RUNNING' });
+    const dispatcher = new FakeDispatcher();
+    assert.equal((await runEngine({ store, runId: second.id, dispatcher, estimate, device })).status, 'DONE');
+    const after = await store.getCandidates((await store.getFront(key)).memberIds);
+    assert.ok(after.every((c) => c.metrics!.accuracy.test === 0.9), JSON.stringify(after.map((c) => c.metrics!.accuracy)));
+  });
 });

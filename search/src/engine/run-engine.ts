@@ -86,6 +86,7 @@ class RunEngine {
       await this.prepare();
       await this.loop();
       await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
+      if (!this.o.signal?.aborted) await this.completeTestAccuracy();
       return await this.finish(this.o.signal?.aborted ? 'CANCELLED' : this.conclusion());
     } catch (err) {
       await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
@@ -231,6 +232,25 @@ class RunEngine {
     } catch (err) {
       // Without a test figure the member stays on the front; its val accuracy is what the search used.
       if (!(err instanceof DispatchFailure)) throw err;
+    }
+  }
+
+  /**
+   * Front members left without their test accuracy — the process stopped between a member joining
+   * the front and its test pass, or that pass failed — get it now, so a resumed run leaves no
+   * member without one.
+   */
+  private async completeTestAccuracy(): Promise<void> {
+    const key = { modelId: this.runRecord.modelId, dataset: this.runRecord.dataset, deviceId: this.runRecord.deviceId };
+    const front = await this.o.store.getFront(key);
+    for (const member of await this.o.store.getCandidates(front.memberIds)) {
+      if (member.metrics?.accuracy.test !== undefined || !member.artifactSha256) continue;
+      try {
+        const accuracy = await this.o.dispatcher.evaluateTest(await this.o.store.getArtifact(member.artifactSha256), this.o.signal ? { signal: this.o.signal } : {});
+        await this.o.store.recordTestAccuracy({ id: member.id, accuracy });
+      } catch (err) {
+        if (!(err instanceof DispatchFailure)) throw err;
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { fillBatch, type Dataset } from '../data/dataset.js';
 import { WorkersError } from '../errors.js';
-import { DataType, realInputs, type Model } from '../onnx/model.js';
+import { DataType, fixedBatch, realInputs, type Model } from '../onnx/model.js';
 import { writeModel } from '../onnx/write-model.js';
 
 /** Observed range of one activation. */
@@ -56,7 +56,7 @@ export async function calibrateRanges(model: Model, options: CalibrateOptions): 
   });
   const ranges = new Map(options.values.map((v) => [v, { min: Infinity, max: -Infinity }]));
   try {
-    const batchSize = options.batchSize ?? 100;
+    const batchSize = fixedBatch(model) ?? options.batchSize ?? 100;
     const buffer = new Float32Array(batchSize * data.shape[0] * data.shape[1] * data.shape[2]);
     for (let start = 0; start < count; start += batchSize) {
       const batch = indices.subarray(start, Math.min(count, start + batchSize));

@@ -88,7 +88,7 @@ export async function applyStage(step: PlannedStage, input: StageInput): Promise
     case 'lowRank':
       return lowRankStage(model, step.rankRatio, mode);
     case 'pruneUnstructured':
-      return unstructuredStage(model, step.ratio, step.scope);
+      return unstructuredStage(model, { ratio: step.ratio, scope: step.scope, criterion: step.criterion });
     case 'pruneChannel':
       return channelStage(model, step.ratio, step.criterion);
     case 'distill':
@@ -110,12 +110,13 @@ export function lowRankStage(model: Model, rankRatio: number, mode: StageMode = 
 }
 
 /** Magnitude pruning to an exact sparsity; its masks go on to distillation. */
-export function unstructuredStage(model: Model, ratio: number, scope: 'global' | 'layer'): Stage {
-  const r = pruneMagnitude(model, { ratio, scope });
+export function unstructuredStage(model: Model, o: { ratio: number; scope: 'global' | 'layer'; criterion: 'magnitude' | 'lamp' }): Stage {
+  const { scope, criterion } = o;
+  const r = pruneMagnitude(model, o);
   return {
     model: r.model,
     masks: r.masks,
-    summary: `set ${(r.sparsity * 100).toFixed(1)}% of ${r.tensors.length} weight tensors to zero (${scope} magnitude)`,
+    summary: `set ${(r.sparsity * 100).toFixed(1)}% of ${r.tensors.length} weight tensors to zero (${scope} ${scope === 'global' && criterion === 'lamp' ? 'LAMP score' : 'magnitude'})`,
     details: { kind: 'pruneUnstructured', sparsity: r.sparsity, tensors: r.tensors },
   };
 }

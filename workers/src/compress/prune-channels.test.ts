@@ -4,6 +4,8 @@ import { intAttr } from '../onnx/attributes.js';
 import { analyzeModel } from '../onnx/analyze-model.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { floatTensor, int64Tensor } from '../onnx/tensor.js';
+import { readModel } from '../onnx/read-model.js';
+import { writeModel } from '../onnx/write-model.js';
 import { channelsRemoved, pruneChannels } from './prune-channels.js';
 import { maskedOriginal } from '../testing/compress/masked-original.js';
 import { cnnModel, mlpModel, randomInput, residualModel } from '../testing/compress/models.js';
@@ -63,7 +65,7 @@ describe('pruneChannels', () => {
     assert.deepEqual(await runModel(r.model, input, [2, 1, 16, 16]), await runModel(residualModel(), input, [2, 1, 16, 16]));
   });
 
-  it('shrinks a Reshape to [N, features] and reports channels it cannot prune', async () => {
+  it('prunes the inputs of a Concat each at its offset, shrinks a Reshape to [N, features], and reports what it cannot prune', async () => {
     const b = new GraphBuilder();
     const x = b.input('x', ['N', 2, 6, 6]);
     const conv = (name: string, cin: number, cout: number, input: string) =>
@@ -75,8 +77,11 @@ describe('pruneChannels', () => {
     b.output(b.node('Gemm', [flat, b.initializer(floatTensor('fc.w', [8 * 36, 3], Float32Array.from({ length: 8 * 36 * 3 }, (_, i) => Math.cos(i))))]), ['N', 3]);
     const model = b.build();
     const r = pruneChannels(model, { ratio: 0.25 });
-    assert.deepEqual(r.groups.map((g) => g.producers), [['d']]);
-    assert.deepEqual(r.blocked.map((s) => s.reason), ['"concat" (Concat) uses the channels', '"concat" (Concat) uses the channels', '"gemm" is a classifier output layer']);
+    assert.deepEqual(r.groups.map((g) => g.producers), [['a'], ['c'], ['d']]);
+    assert.deepEqual(r.groups.map((g) => g.consumers.map((c) => [c.node, c.offset])), [[['d', 0]], [['d', 6]], [['gemm', 0]]]);
+    assert.deepEqual(r.blocked.map((s) => s.reason), ['"gemm" is a classifier output layer']);
+    const d = r.model.graph.initializers.find((t) => t.name === r.model.graph.nodes.find((n) => n.name === 'd')!.inputs[1]);
+    assert.deepEqual(d!.dims, [6, 4 + 3, 3, 3]);
     const input = randomInput([2, 2, 6, 6], 2);
     const got = await runModel(r.model, input, [2, 2, 6, 6]);
     const want = await runModel(maskedOriginal(model, r.groups), input, [2, 2, 6, 6]);
@@ -85,5 +90,25 @@ describe('pruneChannels', () => {
 
   it('names a bad ratio', () => {
     assert.throws(() => pruneChannels(cnnModel(), { ratio: -0.1 }), { code: 'BAD_RECIPE', message: 'prune.ratio must be in [0, 1), got -0.1' });
+  });
+
+  it('prunes convs whose bias an exporter routed through Identity (a shared constant); a computed bias blocks, naming the conv', async () => {
+    // PyTorch's exporter shares equal constants between layers through Identity nodes.
+    const b = new GraphBuilder({ opset: 13 });
+    const x = b.input('x', ['N', 1, 6, 6]);
+    const bias = b.node('Identity', [b.initializer(floatTensor('bias', [6], [0.1, -0.2, 0.3, 0, 0.05, -0.1]))], {}, 'shared');
+    const conv = (name: string, cin: number, input: string) =>
+      b.node('Relu', [b.node('Conv', [input, b.initializer(floatTensor(`${name}.w`, [6, cin, 3, 3], Float32Array.from({ length: 6 * cin * 9 }, (_, i) => Math.sin(i + cin)))), bias], { pads: [1, 1, 1, 1] }, name)]);
+    const h = conv('c2', 6, conv('c1', 1, x));
+    b.output(b.node('Gemm', [b.node('Flatten', [h]), b.initializer(floatTensor('fc.w', [3, 216], Float32Array.from({ length: 648 }, (_, i) => Math.cos(i))))], { transB: 1 }), ['N', 3]);
+    const exported = writeModel(b.build());
+    const raw = pruneChannels(readModel(exported, { normalize: false }), { ratio: 0.5 });
+    assert.deepEqual(raw.blocked.map((s) => s.reason).slice(0, 2), ['the bias of "c1" is not a constant', 'the bias of "c2" is not a constant']);
+    const model = readModel(exported);
+    const r = pruneChannels(model, { ratio: 0.5 });
+    assert.deepEqual(r.groups.map((g) => [g.producers, g.kept.length]), [[['c1'], 3], [['c2'], 3]]);
+    const input = randomInput([2, 1, 6, 6], 2);
+    const want = await runModel(maskedOriginal(model, r.groups), input, [2, 1, 6, 6]);
+    assert.ok(maxAbsDiff(await runModel(r.model, input, [2, 1, 6, 6]), want) <= 1e-5 * Math.max(1, maxAbs(want)));
   });
 });

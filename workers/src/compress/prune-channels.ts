@@ -1,5 +1,5 @@
 import { WorkersError } from '../errors.js';
-import { DataType, type Attribute, type FloatTensor, type Model, type Node, type Tensor } from '../onnx/model.js';
+import { DataType, type FloatTensor, type Model, type Node, type Tensor } from '../onnx/model.js';
 import { dataTypeName, floatTensor, int64Tensor, toNumbers } from '../onnx/tensor.js';
 import { channelGroups, type ChannelGroup } from './graph/channel-groups.js';
 import { constantsToInitializers, dropUnusedInitializers, Namer, withGraph } from './graph/edit.js';
@@ -10,7 +10,7 @@ import { sliceAxis } from './math/slice-axis.js';
 /** What channel pruning did to one group of coupled layers. */
 export interface PrunedGroup {
   readonly producers: readonly string[];
-  readonly consumers: readonly { readonly node: string; readonly block: number }[];
+  readonly consumers: readonly { readonly node: string; readonly block: number; readonly offset: number }[];
   readonly channels: number;
   /** Channels kept, ascending (indices into the original channels). */
   readonly kept: Int32Array;
@@ -61,12 +61,12 @@ export function pruneChannels(model: Model, options: PruneChannelsOptions): Prun
     const removed = Int32Array.from({ length: group.channels }, (_, c) => c).filter((c) => !keptSet.has(c));
     groups.push({
       producers: group.producers.map((p) => p.node.name),
-      consumers: group.consumers.map((c) => ({ node: c.node.name, block: c.block })),
+      consumers: group.consumers.map((c) => ({ node: c.node.name, block: c.block, offset: c.offset })),
       channels: group.channels,
       kept,
       removed,
     });
-    if (removeCount > 0) edit.prune(group, kept);
+    if (removeCount > 0) edit.prune(group, removed);
   }
   return { model: edit.result(), groups, blocked: analysis.blocked };
 }
@@ -77,58 +77,76 @@ function groupNorms(group: ChannelGroup, criterion: NormCriterion): Float64Array
   return finishNorms(sums, criterion);
 }
 
-/** Accumulates the slicing of node inputs (composing slices on different axes) and rebuilds the graph. */
+/**
+ * Accumulates the channels to remove from each node input, per axis in the original numbering
+ * (groups meeting in one tensor after a Concat remove at their own offsets), and rebuilds the graph
+ * slicing each input once.
+ */
 class GraphEdit {
   private readonly inits: Map<string, Tensor>;
   private readonly namer: Namer;
-  /** node → input index → the sliced tensor that input now reads. */
-  private readonly inputs = new Map<Node, Map<number, Tensor>>();
-  private readonly attributes = new Map<Node, Record<string, Attribute>>();
+  /** node → input index → axis → block and removed channels (original indices along the axis). */
+  private readonly removals = new Map<Node, Map<number, Map<number, { block: number; removed: Set<number> }>>>();
+  private readonly groupsOf = new Map<Node, number>();
+  /** Reshape → channels removed from the features it flattens, with features per channel. */
+  private readonly reshapes = new Map<Node, number>();
 
   constructor(private readonly model: Model) {
     this.inits = new Map(model.graph.initializers.map((t) => [t.name, t]));
     this.namer = new Namer(model.graph);
   }
 
-  prune(group: ChannelGroup, kept: Int32Array): void {
+  prune(group: ChannelGroup, removed: Int32Array): void {
     for (const s of group.slices) {
-      const t = this.current(s.node, s.input);
-      const sliced = sliceAxis(t.data, t.dims, { axis: s.axis, keep: kept, block: s.block });
-      const name = this.slot(s.node).has(s.input) ? t.name : this.namer.fresh(`${t.name}_pruned`);
-      this.slot(s.node).set(s.input, floatTensor(name, sliced.dims, sliced.data));
+      const byInput = this.removals.get(s.node) ?? new Map<number, Map<number, { block: number; removed: Set<number> }>>();
+      this.removals.set(s.node, byInput);
+      const byAxis = byInput.get(s.input) ?? new Map<number, { block: number; removed: Set<number> }>();
+      byInput.set(s.input, byAxis);
+      const entry = byAxis.get(s.axis) ?? { block: s.block, removed: new Set<number>() };
+      if (entry.block !== s.block) throw new WorkersError('BAD_MODEL', `node "${s.node.name}" reads channels in blocks of ${entry.block} and ${s.block} on one axis`);
+      for (const c of removed) entry.removed.add(s.offset + c);
+      byAxis.set(s.axis, entry);
     }
-    for (const node of group.depthwise) {
-      this.attributes.set(node, { ...node.attributes, group: { type: 'int', value: kept.length } });
-    }
-    for (const r of group.reshapes) {
-      const shape = toNumbers(this.initializer(r.node.inputs[1]!));
-      const target = [shape[0]!, shape[1] === -1 ? -1 : kept.length * r.block];
-      this.slot(r.node).set(1, int64Tensor(this.namer.fresh(`${r.node.inputs[1]}_pruned`), [2], target));
-    }
+    for (const node of group.depthwise) this.groupsOf.set(node, group.channels - removed.length);
+    for (const r of group.reshapes) this.reshapes.set(r.node, (this.reshapes.get(r.node) ?? 0) + removed.length * r.block);
   }
 
   result(): Model {
-    const added = [...this.inputs.values()].flatMap((m) => [...m.values()]);
+    const replaced = new Map<Node, Map<number, Tensor>>();
+    for (const [node, byInput] of this.removals) {
+      const slots = new Map<number, Tensor>();
+      for (const [input, byAxis] of byInput) slots.set(input, this.sliced(node, input, byAxis));
+      replaced.set(node, slots);
+    }
+    for (const [node, features] of this.reshapes) {
+      const shape = toNumbers(this.initializer(node.inputs[1]!));
+      const target = [shape[0]!, shape[1] === -1 ? -1 : shape[1]! - features];
+      replaced.set(node, new Map([[1, int64Tensor(this.namer.fresh(`${node.inputs[1]}_pruned`), [2], target)]]));
+    }
+    const added = [...replaced.values()].flatMap((m) => [...m.values()]);
     const nodes = this.model.graph.nodes.map((n): Node => {
-      const inputs = n.inputs.map((v, i) => this.inputs.get(n)?.get(i)?.name ?? v);
-      return { ...n, inputs, attributes: this.attributes.get(n) ?? n.attributes };
+      const inputs = n.inputs.map((v, i) => replaced.get(n)?.get(i)?.name ?? v);
+      const group = this.groupsOf.get(n);
+      return { ...n, inputs, attributes: group === undefined ? n.attributes : { ...n.attributes, group: { type: 'int', value: group } } };
     });
     const graph = dropUnusedInitializers({ ...this.model.graph, nodes, initializers: [...this.model.graph.initializers, ...added] });
     return withGraph(this.model, graph, { shapesChanged: added.length > 0 });
   }
 
-  private slot(node: Node): Map<number, Tensor> {
-    let m = this.inputs.get(node);
-    if (!m) this.inputs.set(node, (m = new Map()));
-    return m;
-  }
-
-  private current(node: Node, input: number): FloatTensor {
-    const t = this.inputs.get(node)?.get(input) ?? this.initializer(node.inputs[input]!);
+  /** A node input with the removed channels of every axis sliced away. */
+  private sliced(node: Node, input: number, byAxis: ReadonlyMap<number, { block: number; removed: Set<number> }>): FloatTensor {
+    const t = this.initializer(node.inputs[input]!);
     if (t.dataType !== DataType.FLOAT) {
       throw new WorkersError('BAD_MODEL', `channel pruning needs FLOAT constants; "${t.name}" of node "${node.name}" is ${dataTypeName(t.dataType)}`);
     }
-    return t as FloatTensor;
+    let data = t.data as Float32Array;
+    let dims = [...t.dims];
+    for (const [axis, { block, removed }] of byAxis) {
+      const channels = dims[axis]! / block;
+      const keep = Int32Array.from({ length: channels }, (_, c) => c).filter((c) => !removed.has(c));
+      ({ data, dims } = sliceAxis(data, dims, { axis, keep, block }));
+    }
+    return floatTensor(this.namer.fresh(`${t.name}_pruned`), dims, data);
   }
 
   private initializer(name: string): Tensor {

@@ -3,6 +3,7 @@ import type { FloatTensor, Model, Tensor } from '../onnx/model.js';
 import { floatTensor } from '../onnx/tensor.js';
 import { replaceInitializers, withGraph } from './graph/edit.js';
 import { weightLayers } from './graph/layers.js';
+import { lampScores } from './math/lamp-scores.js';
 import { applyMask, pruneCount, smallestMagnitudeMasks } from './math/magnitude-mask.js';
 
 /** Zeros per weight tensor after unstructured pruning. */
@@ -30,12 +31,18 @@ export interface PruneMagnitudeOptions {
   readonly ratio: number;
   /** 'global': one threshold over all layers (default); 'layer': each layer reaches `ratio`. */
   readonly scope?: 'global' | 'layer';
+  /**
+   * What a global threshold ranks: |w| ('magnitude', default), or LAMP scores ('lamp', see
+   * `lampScores`), which per-layer weight scales do not distort. Within one layer both rank alike.
+   */
+  readonly criterion?: 'magnitude' | 'lamp';
 }
 
 /**
  * Unstructured magnitude pruning of every Conv/Gemm/MatMul weight (biases are left dense): exactly
  * round(ratio · n) weights of smallest |w| become zero — over all n weights together (global) or in
- * each tensor (layer). Ties at the threshold are broken by position, so results are deterministic.
+ * each tensor (layer); a global threshold ranks |w| or, with criterion 'lamp', LAMP scores. Ties
+ * at the threshold are broken by position, so results are deterministic.
  * Weights already zero count among the smallest.
  */
 export function pruneMagnitude(model: Model, options: PruneMagnitudeOptions): PruneMagnitudeResult {
@@ -51,9 +58,10 @@ export function pruneMagnitude(model: Model, options: PruneMagnitudeOptions): Pr
   }
   const entries = [...byWeight.values()];
   const data = entries.map((e) => e.tensor.data);
+  const ranked = options.criterion === 'lamp' ? data.map(lampScores) : data;
   const maskList =
     (options.scope ?? 'global') === 'global'
-      ? smallestMagnitudeMasks(data, pruneCount(data.reduce((s, d) => s + d.length, 0), ratio))
+      ? smallestMagnitudeMasks(ranked, pruneCount(data.reduce((s, d) => s + d.length, 0), ratio))
       : data.map((d) => smallestMagnitudeMasks([d], pruneCount(d.length, ratio))[0]!);
   const masks = new Map<string, Uint8Array>();
   const replacements = new Map<string, Tensor>();

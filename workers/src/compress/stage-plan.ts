@@ -1,9 +1,10 @@
+import { WorkersError } from '../errors.js';
 import { PRUNE_DEFAULTS, type DistillRecipe, type QuantRecipe, type Recipe } from '../recipe/recipe.js';
 
 /** One stage of a recipe, resolved to the kernel that applies it. */
 export type PlannedStage =
   | { readonly stage: 'lowRank'; readonly kind: 'lowRank'; readonly rankRatio: number }
-  | { readonly stage: 'prune'; readonly kind: 'pruneUnstructured'; readonly ratio: number; readonly scope: 'global' | 'layer' }
+  | { readonly stage: 'prune'; readonly kind: 'pruneUnstructured'; readonly ratio: number; readonly scope: 'global' | 'layer'; readonly criterion: 'magnitude' | 'lamp' }
   | { readonly stage: 'prune'; readonly kind: 'pruneChannel'; readonly ratio: number; readonly criterion: 'l1' | 'l2' }
   | { readonly stage: 'distill'; readonly kind: 'distill'; readonly recipe: DistillRecipe }
   | { readonly stage: 'quant'; readonly kind: 'quant'; readonly recipe: QuantRecipe };
@@ -21,11 +22,17 @@ export function stagePlan(recipe: Recipe): PlannedStage[] {
   if (p) {
     plan.push(
       p.structure === 'channel'
-        ? { stage: 'prune', kind: 'pruneChannel', ratio: p.ratio, criterion: p.criterion ?? PRUNE_DEFAULTS.criterion }
-        : { stage: 'prune', kind: 'pruneUnstructured', ratio: p.ratio, scope: p.scope ?? PRUNE_DEFAULTS.scope },
+        ? { stage: 'prune', kind: 'pruneChannel', ratio: p.ratio, criterion: channelCriterion(p.criterion ?? PRUNE_DEFAULTS.criterion) }
+        : { stage: 'prune', kind: 'pruneUnstructured', ratio: p.ratio, scope: p.scope ?? PRUNE_DEFAULTS.scope, criterion: p.criterion === 'lamp' ? 'lamp' : 'magnitude' },
     );
   }
   if (recipe.distill) plan.push({ stage: 'distill', kind: 'distill', recipe: recipe.distill });
   if (recipe.quant) plan.push({ stage: 'quant', kind: 'quant', recipe: recipe.quant });
   return plan;
+}
+
+/** A channel criterion; 'lamp' with channel pruning is refused when the recipe is parsed. */
+function channelCriterion(c: 'l1' | 'l2' | 'lamp'): 'l1' | 'l2' {
+  if (c === 'lamp') throw new WorkersError('BAD_RECIPE', `prune.criterion 'lamp' ranks single weights: use 'l1' or 'l2' with structure 'channel'`, { field: 'prune.criterion', value: c });
+  return c;
 }

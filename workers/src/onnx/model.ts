@@ -129,3 +129,13 @@ export function realInputs(graph: Graph): ValueInfo[] {
 export function initializerMap(graph: Graph): Map<string, Tensor> {
   return new Map(graph.initializers.map((t) => [t.name, t]));
 }
+
+/**
+ * The batch size a model's first data input is fixed at, or undefined when its batch dimension is
+ * symbolic. A model whose batch could not be freed on load (see `freeBatch`) runs this many images
+ * at a time.
+ */
+export function fixedBatch(model: Model): number | undefined {
+  const d = realInputs(model.graph)[0]?.shape?.[0];
+  return typeof d === 'number' ? d : undefined;
+}

@@ -4,6 +4,7 @@ import { ModelProtoType } from './onnx-schema.js';
 import { decodeTensor, type TensorProtoObject } from './tensor-proto.js';
 import { isKnownDataType, dataTypeName } from './tensor.js';
 import { validateModel } from './validate-model.js';
+import { normalizeModel } from './normalize/normalize-model.js';
 
 interface AttributeProtoObject {
   name?: string;
@@ -55,11 +56,19 @@ interface ModelProtoObject {
   metadata_props?: { key?: string; value?: string }[];
 }
 
+export interface ReadModelOptions {
+  /**
+   * Rewrite exporter forms into the ones Frontier's kernels handle (see `normalizeModel`): shape
+   * arithmetic folded, pass-through nodes dropped, a batch fixed at 1 freed. Default true.
+   */
+  readonly normalize?: boolean;
+}
+
 /**
- * Decodes an ONNX model from its protobuf bytes and validates it (see `validateModel`).
- * Throws `WorkersError` with code `BAD_MODEL` naming what is wrong.
+ * Decodes an ONNX model from its protobuf bytes, validates it (see `validateModel`) and normalizes
+ * it unless told not to. Throws `WorkersError` with code `BAD_MODEL` naming what is wrong.
  */
-export function readModel(bytes: Uint8Array): Model {
+export function readModel(bytes: Uint8Array, options: ReadModelOptions = {}): Model {
   if (bytes.length === 0) throw new WorkersError('BAD_MODEL', 'not an ONNX model: the file is empty');
   let proto: ModelProtoObject;
   try {
@@ -86,7 +95,7 @@ export function readModel(bytes: Uint8Array): Model {
     graph: decodeGraph(proto.graph),
   };
   validateModel(model);
-  return model;
+  return options.normalize === false ? model : normalizeModel(model);
 }
 
 function decodeGraph(g: GraphProtoObject): Graph {
@@ -104,7 +113,7 @@ function decodeNode(n: NodeProtoObject, index: number): Node {
   const name = n.name || `${n.op_type ?? 'node'}_${index}`;
   const attributes: Record<string, Attribute> = {};
   for (const a of n.attribute ?? []) {
-    attributes[a.name ?? ''] = decodeAttribute(a, name);
+    attributes[a.name ?? ''] = decodeAttribute(a, { name, opType: n.op_type ?? '' });
   }
   return {
     name,
@@ -117,11 +126,20 @@ function decodeNode(n: NodeProtoObject, index: number): Node {
 }
 
 // ONNX AttributeProto.AttributeType codes.
-const FLOAT = 1, INT = 2, STRING = 3, TENSOR = 4, FLOATS = 6, INTS = 7, STRINGS = 8;
+const FLOAT = 1, INT = 2, STRING = 3, TENSOR = 4, GRAPH = 5, FLOATS = 6, INTS = 7, STRINGS = 8, GRAPHS = 10;
 
-function decodeAttribute(a: AttributeProtoObject, nodeName: string): Attribute {
+function decodeAttribute(a: AttributeProtoObject, node: { name: string; opType: string }): Attribute {
+  const nodeName = node.name;
   const dec = new TextDecoder();
   const type = a.type ?? inferAttributeType(a);
+  if (type === GRAPH || type === GRAPHS) {
+    throw new WorkersError(
+      'UNSUPPORTED_OP',
+      `node "${nodeName}" (${node.opType}) holds a subgraph in attribute "${a.name}": control flow (If, Loop, Scan) is not supported; ` +
+        'export the model without data-dependent branches or loops',
+      { node: nodeName, opType: node.opType, attribute: a.name },
+    );
+  }
   switch (type) {
     case FLOAT:
       return { type: 'float', value: a.f ?? 0 };
@@ -151,6 +169,8 @@ function inferAttributeType(a: AttributeProtoObject): number {
   if (a.ints?.length) return INTS;
   if (a.strings?.length) return STRINGS;
   if (a.t) return TENSOR;
+  if (a.g) return GRAPH;
+  if (a.graphs?.length) return GRAPHS;
   if (a.s) return STRING;
   if (a.i !== undefined) return INT;
   if (a.f !== undefined) return FLOAT;

@@ -7,6 +7,7 @@ import { readModel } from './read-model.js';
 import { writeModel } from './write-model.js';
 import { floatTensor, int64Tensor, makeTensor } from './tensor.js';
 import { WorkersError } from '../errors.js';
+import { ModelProtoType } from './onnx-schema.js';
 
 /** A small model touching every encoding path: raw and typed data, int64, attributes of each kind. */
 function sampleModel(): Model {
@@ -141,5 +142,28 @@ describe('malformed models', () => {
     const m = sampleModel();
     const nodes = m.graph.nodes.map((n) => (n.name === 'relu' ? { ...n, inputs: ['missing'] } : n));
     assert.match(code(() => writeModel({ ...m, graph: { ...m.graph, nodes } })).message, /reads "missing", which nothing produces/);
+  });
+
+  /** The sample model's protobuf, edited as a plain object and encoded again. */
+  const edited = (mutate: (o: { graph: { initializer: { dims: string[] }[]; node: object[] } }) => void): Uint8Array => {
+    const o = ModelProtoType.toObject(ModelProtoType.decode(writeModel(sampleModel())), { longs: String, arrays: true });
+    mutate(o as Parameters<typeof mutate>[0]);
+    return ModelProtoType.encode(ModelProtoType.fromObject(o)).finish();
+  };
+
+  it('rejects a tensor of impossible size, naming it, without allocating it', () => {
+    const huge = code(() => readModel(edited((o) => (o.graph.initializer[0]!.dims = ['100000', '100000', '100000']))));
+    assert.equal(huge.code, 'BAD_MODEL');
+    assert.match(huge.message, /initializer "w" has an impossible size: shape \[100000, 100000, 100000\] is 1\.000e\+15 elements/);
+    // A billion floats claimed, 216 bytes present: named before 4 GB are allocated.
+    const big = code(() => readModel(edited((o) => (o.graph.initializer[0]!.dims = ['1000000000']))));
+    assert.match(big.message, /initializer "w" has 216 bytes of raw data, expected 4000000000 for 1000000000 FLOAT elements/);
+  });
+
+  it('rejects a subgraph attribute (If/Loop), naming the node, its op and the attribute', () => {
+    const bytes = edited((o) => o.graph.node.push({ name: 'branch', op_type: 'If', input: ['x'], output: ['y2'], attribute: [{ name: 'then_branch', type: 5, g: { name: 'then' } }] }));
+    const e = code(() => readModel(bytes));
+    assert.equal(e.code, 'UNSUPPORTED_OP');
+    assert.match(e.message, /node "branch" \(If\) holds a subgraph in attribute "then_branch": control flow \(If, Loop, Scan\) is not supported/);
   });
 });

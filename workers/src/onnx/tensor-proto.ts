@@ -1,6 +1,9 @@
 import { WorkersError } from '../errors.js';
 import { DataType, type Tensor, type TensorData } from './model.js';
-import { allocate, dataTypeName, elementCount, isKnownDataType } from './tensor.js';
+import { allocate, bitsPerElement, dataTypeName, elementCount, isKnownDataType } from './tensor.js';
+
+/** Largest tensor Frontier reads: 2³¹ − 1 elements, the most a typed array holds on every platform. */
+const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /**
  * `onnx.TensorProto` as protobufjs produces it with `toObject({ longs: String })`, and as
@@ -38,6 +41,9 @@ export function decodeTensor(p: TensorProtoObject, where: string): Tensor {
     }
   }
   const count = elementCount(dims);
+  if (!Number.isSafeInteger(count) || count > MAX_ELEMENTS) {
+    throw new WorkersError('BAD_MODEL', `${label} has an impossible size: shape [${dims.join(', ')}] is ${count.toExponential(3)} elements`);
+  }
   const data = p.raw_data && p.raw_data.length > 0 ? fromRaw(code, p.raw_data, count, label) : fromTyped(code, p, count, label);
   if (data.length !== count) {
     throw new WorkersError('BAD_MODEL', `${label} has shape [${dims.join(', ')}] (${count} elements) but ${data.length} values`);
@@ -92,13 +98,15 @@ function fromRaw(code: DataType, raw: Uint8Array, count: number, label: string):
     }
     return unpackNibbles(raw, count, code === DataType.INT4);
   }
-  const out = allocate(code, count) as Exclude<TensorData, string[]>;
-  if (raw.length !== out.byteLength) {
+  // Checked before allocating: a shape claiming far more than the bytes present must not allocate it.
+  const expected = (count * bitsPerElement(code)) / 8;
+  if (raw.length !== expected) {
     throw new WorkersError(
       'BAD_MODEL',
-      `${label} has ${raw.length} bytes of raw data, expected ${out.byteLength} for ${count} ${dataTypeName(code)} elements`,
+      `${label} has ${raw.length} bytes of raw data, expected ${expected} for ${count} ${dataTypeName(code)} elements`,
     );
   }
+  const out = allocate(code, count) as Exclude<TensorData, string[]>;
   // Copy into fresh (aligned) storage: the protobuf buffer may start at any byte offset.
   new Uint8Array(out.buffer).set(raw);
   return out;

@@ -17,8 +17,8 @@ export function canonicalNumber(x: number): number {
 /**
  * The canonical form of a (valid) recipe: techniques and fields in a fixed order, real numbers
  * rounded to {@link RECIPE_DIGITS} significant digits, defaults and fields irrelevant to the
- * chosen structure dropped (a scope only means something for unstructured pruning, a criterion
- * for channel pruning; `{}` and `{scope: 'global'}` are one recipe). Equal configurations have
+ * chosen structure dropped (a scope only means something for unstructured pruning; `{}` and
+ * `{scope: 'global'}` are one recipe). Equal configurations have
  * equal canonical forms.
  */
 export function canonicalRecipe(recipe: Recipe): Recipe {

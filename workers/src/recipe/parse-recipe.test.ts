@@ -27,6 +27,7 @@ describe('parseRecipe', () => {
     ['16-bit weights with int8 activations', { quant: { ...quant, weightBits: 16, activationBits: 8 } }, 'quant.weightBits must be ≤ 8 when quant.activationBits is 8, got 16'],
     ['activationBits 4', { quant: { ...quant, activationBits: 4 } }, 'quant.activationBits must be one of 8, 32, got 4'],
     ['a missing symmetric', { quant: { weightBits: 8, activationBits: 32, granularity: 'per-channel' } }, 'quant.symmetric must be true or false, got undefined'],
+    ['LAMP with channel pruning', { prune: { ratio: 0.5, structure: 'channel', criterion: 'lamp' } }, "prune.criterion 'lamp' ranks single weights: use 'l1' or 'l2' with structure 'channel', got \"lamp\""],
     ['an unknown technique', { prun: { ratio: 0.5 } }, 'unknown recipe field prun (allowed: lowRank, prune, distill, quant)'],
     ['an unknown field', { lowRank: { rankRatio: 0.5, rank: 3 } }, 'unknown recipe field lowRank.rank (allowed in lowRank: rankRatio)'],
     ['temperature 0', { distill: { temperature: 0, alpha: 0.5, epochs: 1, layers: 'all' } }, 'distill.temperature must be > 0, got 0'],

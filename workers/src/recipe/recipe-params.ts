@@ -43,7 +43,6 @@ export type ParamDomain = ParamCommon &
   );
 
 const unstructured = (f: Readonly<Record<string, unknown>>): boolean => f['structure'] === 'unstructured';
-const channel = (f: Readonly<Record<string, unknown>>): boolean => f['structure'] === 'channel';
 
 /**
  * The one table of recipe parameters, per technique in recipe order: `parseRecipe` validates
@@ -63,7 +62,7 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
     ratio: { kind: 'real', describe: 'in [0, 1)', accepts: (x) => x >= 0 && x < 1 },
     structure: { kind: 'enum', choices: PRUNE_STRUCTURES, spaceDefault: 'unstructured' },
     scope: { kind: 'enum', choices: PRUNE_SCOPES, kernelDefault: PRUNE_DEFAULTS.scope, relevant: unstructured },
-    criterion: { kind: 'enum', choices: PRUNE_CRITERIA, kernelDefault: PRUNE_DEFAULTS.criterion, relevant: channel },
+    criterion: { kind: 'enum', choices: PRUNE_CRITERIA, kernelDefault: PRUNE_DEFAULTS.criterion },
   },
   distill: {
     temperature: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, spaceDefault: 4 },
@@ -97,6 +96,10 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
 export function crossFieldProblem(technique: Technique, fields: Readonly<Record<string, unknown>>): { field: string; message: string } | undefined {
   if (technique === 'quant' && fields['activationBits'] === 8 && (fields['weightBits'] as number) > 8) {
     return { field: 'weightBits', message: `must be ≤ 8 when quant.activationBits is 8` };
+  }
+  // Channel pruning removes the same fraction from every group, so a cross-layer score has nothing to rank.
+  if (technique === 'prune' && fields['structure'] === 'channel' && fields['criterion'] === 'lamp') {
+    return { field: 'criterion', message: `'lamp' ranks single weights: use 'l1' or 'l2' with structure 'channel'` };
   }
   return undefined;
 }

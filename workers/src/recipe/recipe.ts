@@ -21,7 +21,7 @@ export interface LowRankRecipe {
 
 export const PRUNE_STRUCTURES = ['unstructured', 'channel'] as const;
 export const PRUNE_SCOPES = ['global', 'layer'] as const;
-export const PRUNE_CRITERIA = ['l1', 'l2'] as const;
+export const PRUNE_CRITERIA = ['l1', 'l2', 'lamp'] as const;
 /** What the kernels apply when a prune recipe leaves `scope` or `criterion` out. */
 export const PRUNE_DEFAULTS = { scope: 'global', criterion: 'l1' } as const satisfies Required<Pick<PruneRecipe, 'scope' | 'criterion'>>;
 
@@ -31,7 +31,11 @@ export interface PruneRecipe {
   readonly structure: (typeof PRUNE_STRUCTURES)[number];
   /** Unstructured only: one magnitude threshold over all layers, or one per layer. Default 'global'. */
   readonly scope?: (typeof PRUNE_SCOPES)[number];
-  /** Channel only: the filter norm that ranks channels. Default 'l1'. */
+  /**
+   * What ranks the weights. Channel: the filter norm, 'l1' or 'l2'. Unstructured: 'l1' and 'l2'
+   * rank single weights alike (|w|); 'lamp' ranks them by LAMP score (Lee et al. 2021), robust to
+   * per-layer scales, for a global threshold. Default 'l1'.
+   */
   readonly criterion?: (typeof PRUNE_CRITERIA)[number];
 }
 

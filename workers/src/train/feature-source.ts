@@ -1,7 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { fillBatch, type Dataset } from '../data/dataset.js';
 import { WorkersError } from '../errors.js';
-import { realInputs, type Model } from '../onnx/model.js';
+import { fixedBatch, realInputs, type Model } from '../onnx/model.js';
 import { createSession, runSession, type Feed } from './ort-session.js';
 import type { FrozenSplit } from './split-frozen-prefix.js';
 
@@ -36,7 +36,8 @@ export class FeatureSource {
     if (!o.cache || (!cacheFeatures && !teacher)) return source;
     const features = cacheFeatures ? new Map(o.split.boundary.map((b) => [b.name, new Float32Array(o.dataset.count * size(b.dims))])) : undefined;
     let logits: Float32Array | undefined;
-    const chunk = 256;
+    // Models with a fixed batch take exactly that many images per run.
+    const chunk = Math.min(...[o.split.prefix, o.teacher].map((m) => (m && fixedBatch(m)) ?? 256));
     for (let start = 0; start < o.dataset.count; start += chunk) {
       const idx = Int32Array.from({ length: Math.min(chunk, o.dataset.count - start) }, (_, i) => start + i);
       const pixels = fillBatch(o.dataset, idx);

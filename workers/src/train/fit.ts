@@ -1,7 +1,7 @@
 import { fillBatch, type Dataset } from '../data/dataset.js';
 import { Rng } from '../data/rng.js';
 import { WorkersError } from '../errors.js';
-import type { Model } from '../onnx/model.js';
+import { fixedBatch, type Model } from '../onnx/model.js';
 import { augmentBatch, type AugmentSpec } from './augment.js';
 import { FeatureSource } from './feature-source.js';
 import type { LossSpec } from './loss.js';
@@ -77,7 +77,8 @@ export interface FitResult {
  */
 export async function fit(options: FitOptions): Promise<FitResult> {
   const { train, epochs } = options;
-  const batchSize = options.batchSize ?? 64;
+  // A model whose batch stays fixed (it could not be freed on load) trains that many images at a time.
+  const batchSize = fixedBatch(options.model) ?? options.batchSize ?? 64;
   if (!Number.isInteger(epochs) || epochs < 1) throw new WorkersError('BAD_ARGUMENT', `epochs must be an integer ≥ 1, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new WorkersError('BAD_ARGUMENT', `batchSize must be an integer ≥ 1, got ${batchSize}`);
   if (train.count === 0) throw new WorkersError('BAD_DATASET', `the training set ${train.name} is empty`);

@@ -1,5 +1,5 @@
 import { WorkersError } from '../errors.js';
-import { realInputs, type Model, type Node, type ValueInfo } from '../onnx/model.js';
+import { fixedBatch, realInputs, type Model, type Node, type ValueInfo } from '../onnx/model.js';
 import { inferShapes } from '../onnx/shape-inference.js';
 
 /** A model cut where training starts: a frozen prefix (run once) and the suffix that trains. */
@@ -40,9 +40,11 @@ export function splitFrozenPrefix(model: Model, trainable: readonly string[]): F
   if (g.outputs.some((o) => data.has(o.name) && !grad.has(o.name))) {
     throw new WorkersError('BAD_ARGUMENT', 'no trainable parameter reaches the model output: nothing would train');
   }
+  // A batch that stays fixed (it could not be freed on load) stays fixed on both sides of the cut.
+  const batch = fixedBatch(model) ?? 'N';
   const info = (name: string): ValueInfo => {
     const t = shapes.values.get(name)!;
-    return { name, elemType: t.elemType, shape: ['N', ...t.dims.slice(1)] };
+    return { name, elemType: t.elemType, shape: [batch, ...t.dims.slice(1)] };
   };
   const boundary = boundaryNames.map((name) => ({ name, dims: shapes.values.get(name)!.dims.slice(1) }));
   const used = (nodes: readonly Node[]) => new Set(nodes.flatMap((n) => n.inputs));

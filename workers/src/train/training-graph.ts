@@ -77,17 +77,18 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
     return info.dims;
   };
   const requiresGrad = (name: string) => requires.has(name);
+  const constant = (name: string) => shapes.constants.get(name);
 
   // Forward pass.
   const saved = new Map<string, Record<string, string>>();
   for (const node of nodes) {
-    const ctx: ForwardContext = { e, node, dims, requiresGrad };
+    const ctx: ForwardContext = { e, node, dims, requiresGrad, constant };
     const rule = node.inputs.some(requiresGrad) ? gradRule(node) : undefined;
     saved.set(node.name, rule?.forward ? rule.forward(ctx) : (e.copy(node), {}));
   }
   const { loss, dLogits } = emitLoss(e, logits, options.loss);
 
-  const contributions = emitBackward({ e, nodes, dims, requiresGrad, saved, logits, dLogits });
+  const contributions = emitBackward({ e, nodes, dims, requiresGrad, constant, saved, logits, dLogits });
 
   const params = options.trainable.map((name) => ({ name, dims: inits.get(name)!.dims }));
   const gradients = new Map<string, string>();
@@ -125,6 +126,7 @@ function emitBackward(s: {
   nodes: readonly Node[];
   dims: (name: string) => readonly number[];
   requiresGrad: (name: string) => boolean;
+  constant: (name: string) => Tensor | undefined;
   saved: ReadonlyMap<string, Record<string, string>>;
   logits: string;
   dLogits: string;
@@ -136,7 +138,7 @@ function emitBackward(s: {
     if (!node.inputs.some(requiresGrad)) continue;
     const dY = node.outputs.map((o) => (contributions.has(o) ? e.sum(contributions.get(o)!) : undefined));
     if (dY.every((d) => d === undefined)) continue;
-    const ctx: BackwardContext = { e, node, dims, requiresGrad, dY, needs: (i) => requiresGrad(node.inputs[i] ?? ''), saved: s.saved.get(node.name)! };
+    const ctx: BackwardContext = { e, node, dims, requiresGrad, constant: s.constant, dY, needs: (i) => requiresGrad(node.inputs[i] ?? ''), saved: s.saved.get(node.name)! };
     const grads = gradRule(node).backward(ctx);
     node.inputs.forEach((input, i) => {
       if (input !== '' && ctx.needs(i) && grads[i]) add(input, grads[i]);

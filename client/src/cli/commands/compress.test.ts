@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GraphBuilder, encodeNpy, floatTensor, readModel, writeModel } from '@frontier/workers';
 import { main } from '../main.js';
 import { captureIo } from '../capture-io.js';
@@ -61,5 +62,34 @@ describe('frontier compress', () => {
     assert.equal(await main(['compress', model, '--recipe', '{not json', '--out', join(dir, 'z.onnx')], io), 2);
     assert.match(io.stderr, /^frontier: --recipe is not valid JSON: /);
     assert.equal(existsSync(join(dir, 'z.onnx')), false);
+  });
+
+  it('checks the --out folder before any work (exit 2, naming the folder)', async () => {
+    const io = captureIo();
+    const out = join(dir, 'no-such-folder', 'm.onnx');
+    // The model does not exist either: the folder is checked first, before anything is read.
+    assert.equal(await main(['compress', join(dir, 'missing.onnx'), '--recipe', '{"lowRank":{"rankRatio":0.5}}', '--out', out], io), 2);
+    assert.match(io.stderr, new RegExp(`--out .*the folder .*no-such-folder does not exist`));
+  });
+
+  it('names a recipe that is valid JSON but not an object, given as text or as a file (exit 1)', async () => {
+    let io = captureIo();
+    assert.equal(await main(['compress', model, '--recipe', '[1,2]', '--out', join(dir, 'a.onnx')], io), 1);
+    assert.match(io.stderr, /recipe must be an object, got \[1,2\]/);
+    writeFileSync(join(dir, 'string-recipe.json'), '"quant"');
+    io = captureIo();
+    assert.equal(await main(['compress', model, '--recipe', join(dir, 'string-recipe.json'), '--out', join(dir, 'b.onnx')], io), 1);
+    assert.match(io.stderr, /recipe must be an object, got "quant"/);
+  });
+
+  it('reports the same peak activation memory as inspect for the same file', async () => {
+    const file = fileURLToPath(new URL('../../../../test/fixtures/tv-mobilenetv2.onnx', import.meta.url));
+    const inspected = captureIo();
+    assert.equal(await main(['inspect', file, '--json'], inspected), 0, inspected.stderr);
+    const compressed = captureIo();
+    assert.equal(await main(['compress', file, '--recipe', '{"lowRank":{"rankRatio":0.5}}', '--out', join(dir, 'lr.onnx'), '--json'], compressed), 0, compressed.stderr);
+    const peak = JSON.parse(inspected.stdout).peakActivationBytes;
+    assert.ok(peak > 0);
+    assert.equal(JSON.parse(compressed.stdout).before.peakActivationBytes, peak);
   });
 });

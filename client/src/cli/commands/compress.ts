@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { compress, parseRecipe, readModel, type CompressReport, type ModelFigures, type Recipe } from '@frontier/workers';
 import { addDatasetOptions, datasetFromOptions, type DatasetOptions } from '../dataset-options.js';
@@ -26,6 +27,7 @@ export function compressCommand(io: CliIo): Command {
     .option('--calibration <n>', 'calibration images for static int8 (default 1000)', positiveInt('--calibration'))
     .option('--json', 'print machine-readable JSON');
   return addDatasetOptions(command, 'fit').action(async (path: string, options: CompressOptions) => {
+    checkOutFolder(options.out);
     const recipe = parseRecipe(readRecipe(options.recipe));
     const needsData = recipe.distill !== undefined || recipe.quant?.activationBits === 8;
     const dataset = datasetFromOptions(options);
@@ -47,9 +49,29 @@ export function compressCommand(io: CliIo): Command {
   });
 }
 
-/** JSON text when it looks like an object, else a file holding JSON. */
+/** The folder `--out` writes into must exist before minutes of compression are spent. */
+function checkOutFolder(out: string): void {
+  const folder = dirname(resolve(out));
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    // Missing: reported below.
+  }
+  if (!isFolder) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
+}
+
+/**
+ * JSON text (any JSON value: `parseRecipe` then says when it is not an object), else a file
+ * holding JSON.
+ */
 function readRecipe(value: string): unknown {
   let text = value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    // Not JSON text: a file name, or malformed JSON text.
+  }
   if (!value.trim().startsWith('{')) {
     try {
       text = readFileSync(value, 'utf8');

@@ -33,12 +33,23 @@ export function frontCommand(io: CliIo): Command {
     .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
     .option('--json', 'print machine-readable JSON')
     .action(async (o: FrontOptions) => {
-      const file = modelFromOption(o.model);
       const store = await openStore({ dataDir: o.dataDir ?? defaultDataDir() });
       try {
+        const models = await store.listModels();
+        const known = (what: string, names: readonly string[]) => (names.length > 0 ? `${what}: ${names.join(', ')}` : `no ${what} yet`);
+        let file: ReturnType<typeof modelFromOption>;
+        try {
+          file = modelFromOption(o.model);
+        } catch (err) {
+          throw new ExitWith(ExitCode.ERROR, `frontier: ${(err as Error).message}; ${known('models searched', models.map((m) => m.name))}`);
+        }
         const sha = sha256Hex(file.bytes);
-        const model = (await store.listModels()).find((m) => m.sha256 === sha);
-        if (!model) throw new ExitWith(ExitCode.ERROR, `frontier: ${o.model} has never been searched (no model with sha256 ${sha.slice(0, 12)}… in the store)`);
+        const model = models.find((m) => m.sha256 === sha);
+        if (!model) {
+          throw new ExitWith(ExitCode.ERROR, `frontier: ${o.model} has never been searched (no model with sha256 ${sha.slice(0, 12)}… in the store); ${known('models searched', models.map((m) => m.name))}`);
+        }
+        const devices = (await store.listDevices()).map((d) => d.id);
+        if (!devices.includes(o.device)) throw new ExitWith(ExitCode.ERROR, `frontier: unknown device "${o.device}"; ${known('devices searched for', devices)}`);
         const stored = await store.getFront({ modelId: model.id, dataset: o.dataset, deviceId: o.device });
         const members = await store.getCandidates(stored.memberIds);
         const constraints = limitConstraints(o);

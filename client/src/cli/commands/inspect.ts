@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { analyzeModel, dataTypeName, defaultOpset, readModel, type ModelAnalysis } from '@frontier/workers';
+import { analyzeModel, CATALOGUE_DEVICES, dataTypeName, defaultOpset, deviceGraph, deviceMemory, readModel, type ModelAnalysis } from '@frontier/workers';
 import { formatBytes, formatCount, table } from '../format.js';
 import { toJson, type CliIo } from '../io.js';
 import { readModelFile } from '../model-file.js';
@@ -14,6 +14,9 @@ export function inspectCommand(io: CliIo): Command {
       const file = readModelFile(path);
       const model = readModel(file.bytes);
       const analysis = analyzeModel(model);
+      // The peak as the device runtime executes the model (fused layers), the figure `compress`
+      // reports; liveness does not depend on the device, so any spec serves.
+      const memory = deviceMemory(deviceGraph(model), CATALOGUE_DEVICES[0]!);
       const summary = {
         path: file.path,
         sha256: file.sha256,
@@ -22,12 +25,15 @@ export function inspectCommand(io: CliIo): Command {
         opset: defaultOpset(model),
         producer: `${model.producerName} ${model.producerVersion}`.trim(),
         ...analysis,
+        graphPeakActivationBytes: analysis.peakActivationBytes,
+        peakActivationBytes: memory.activationPeakBytes,
+        peakActivationNode: memory.peakLayer,
       };
       io.out(options.json ? toJson(summary) : render(summary));
     });
 }
 
-function render(s: ModelAnalysis & { path: string; sha256: string; fileBytes: number; irVersion: number; opset: number; producer: string }): string {
+function render(s: ModelAnalysis & { graphPeakActivationBytes: number; path: string; sha256: string; fileBytes: number; irVersion: number; opset: number; producer: string }): string {
   const io = (v: { name: string; elemType: number; dims: readonly number[] }) => `${v.name} [${v.dims.join(', ')}] ${dataTypeName(v.elemType)}`;
   const lines = [
     `${s.path}: ${formatBytes(s.fileBytes)}, IR ${s.irVersion}, opset ${s.opset}${s.producer ? `, from ${s.producer}` : ''}`,
@@ -35,7 +41,8 @@ function render(s: ModelAnalysis & { path: string; sha256: string; fileBytes: nu
     `inputs: ${s.inputs.map(io).join('; ')}`,
     `outputs: ${s.outputs.map(io).join('; ')}`,
     `params ${formatCount(s.params)} (nonzero ${formatCount(s.nonzeroParams)}), weights ${formatBytes(s.weightBytes)}, ` +
-      `MACs ${formatCount(s.macs)}, peak activations ${formatBytes(s.peakActivationBytes)} (at ${s.peakActivationNode})`,
+      `MACs ${formatCount(s.macs)}, peak activations ${formatBytes(s.peakActivationBytes)} with fused layers (at ${s.peakActivationNode}; ` +
+      `${formatBytes(s.graphPeakActivationBytes)} node by node)`,
     '',
     table(
       ['node', 'op', 'output', 'MACs', 'params', 'techniques'],

@@ -9,7 +9,7 @@ import { UsageError } from '../exit-codes.js';
 import { finiteNumber, positiveInt, toJson, type CliIo } from '../io.js';
 import { modelFromOption } from '../model-option.js';
 import { readJsonFile } from '../read-json-file.js';
-import { frontTable, progressReporter } from '../search-output.js';
+import { failureSummary, frontTable, progressReporter } from '../search-output.js';
 
 interface SearchOptions {
   model?: string;
@@ -52,7 +52,8 @@ export function searchCommand(io: CliIo): Command {
     .option('--export <dir>', 'write the front\'s models into this folder as .onnx files')
     .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
     .option('--json', 'print machine-readable JSON')
-    .action(async (o: SearchOptions) => {
+    .action(async (o: SearchOptions, command: Command) => {
+      if (o.resume) warnIgnored(io, command);
       const dataDir = o.dataDir ?? defaultDataDir();
       const store = await openStore({ dataDir });
       try {
@@ -78,6 +79,16 @@ export function searchCommand(io: CliIo): Command {
         await store.close();
       }
     });
+}
+
+/** Options a resumed run keeps using; every other one given with `--resume` is ignored, and said so. */
+const RESUME_OPTIONS = new Set(['resume', 'dataDir', 'json', 'workers', 'export']);
+
+function warnIgnored(io: CliIo, command: Command): void {
+  const ignored = command.options
+    .filter((opt) => !RESUME_OPTIONS.has(opt.attributeName()) && command.getOptionValueSource(opt.attributeName()) === 'cli')
+    .map((opt) => opt.long ?? opt.attributeName());
+  if (ignored.length > 0) io.err(`--resume: ignoring ${ignored.join(', ')} (a resumed run keeps the settings it was started with)`);
 }
 
 function positiveIntOrZero(option: string, value: string): number {
@@ -126,6 +137,8 @@ async function report(io: CliIo, store: Store, run: Run, o: SearchOptions): Prom
     for (const path of exported) io.out(`wrote ${path}`);
   }
   if (run.status === 'FAILED') throw new Error(run.error ?? 'the run failed');
+  const failures = run.status === 'DONE' ? failureSummary(candidates) : '';
+  if (failures) throw new Error(failures);
 }
 
 async function exportModels(store: Store, front: readonly Candidate[], dir: string): Promise<string[]> {

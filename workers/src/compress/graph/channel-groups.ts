@@ -4,12 +4,16 @@ import type { Model, Node, Tensor } from '../../onnx/model.js';
 import { inferShapes } from '../../onnx/shape-inference.js';
 import { weightLayer, type WeightLayer } from './layers.js';
 
-/** Slice input `input` of `node` (a constant) along `axis`, in blocks of `block` entries per channel. */
+/**
+ * Slice input `input` of `node` (a constant) along `axis`, in blocks of `block` entries per channel;
+ * the group's channel c is channel `offset + c` of that axis (offset > 0 after a Concat).
+ */
 export interface ChannelSlice {
   readonly node: Node;
   readonly input: number;
   readonly axis: number;
   readonly block: number;
+  readonly offset: number;
 }
 
 /**
@@ -21,14 +25,19 @@ export interface ChannelGroup {
   readonly channels: number;
   /** Layers whose output channels are the group's channels (their filter norms rank the channels). */
   readonly producers: readonly WeightLayer[];
-  /** Layers reading the group's channels as inputs, with the feature block per channel (H·W after Flatten). */
-  readonly consumers: readonly { readonly node: Node; readonly block: number }[];
+  /**
+   * Layers reading the group's channels as inputs, with the feature block per channel (H·W after
+   * Flatten) and where the group's channels start among their inputs (after a Concat).
+   */
+  readonly consumers: readonly { readonly node: Node; readonly block: number; readonly offset: number }[];
   /** Every constant to slice, producers' and consumers' weights included. */
   readonly slices: readonly ChannelSlice[];
   /** Depthwise convs whose `group` becomes the kept channel count. */
   readonly depthwise: readonly Node[];
   /** Reshapes to [N, features] whose target shape must shrink: features per channel. */
   readonly reshapes: readonly { readonly node: Node; readonly block: number }[];
+  /** Concat nodes the group's channels pass through (their output shrinks with it). */
+  readonly concats: readonly Node[];
 }
 
 export interface ChannelAnalysis {
@@ -41,35 +50,43 @@ interface Space {
   parent: number;
   channels: number;
   producers: WeightLayer[];
-  consumers: { node: Node; block: number }[];
+  consumers: { node: Node; block: number; offset: number }[];
   slices: ChannelSlice[];
   depthwise: Node[];
   reshapes: { node: Node; block: number }[];
+  concats: Node[];
   blocked?: string;
 }
 
-/** Where a value's channels live: its space, and how many consecutive features each channel owns. */
+/**
+ * Where a value's channels live: the spaces it carries, each from a channel offset (one part with
+ * offset 0, or several after a Concat), and how many consecutive features each channel owns.
+ */
 interface Carrier {
-  readonly space: number;
+  readonly parts: readonly { readonly space: number; readonly offset: number }[];
   readonly block: number;
 }
 
-const UNARY = new Set(['Relu', 'Clip', 'Sigmoid', 'Dropout', 'Identity', 'MaxPool', 'AveragePool', 'GlobalAveragePool']);
+const single = (space: number, block = 1): Carrier => ({ parts: [{ space, offset: 0 }], block });
+
+const UNARY = new Set(['Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Dropout', 'Identity', 'MaxPool', 'AveragePool', 'GlobalAveragePool']);
 
 /**
  * Finds the channel groups of a model for structured pruning. Channels flow from a producer (a
- * Conv with group 1, or a Gemm) through channel-wise ops; an Add or Mul of two such values couples
- * their spaces into one group; Flatten (or a Reshape to [N, features]) turns channel c into the
- * features c·H·W … (c+1)·H·W − 1 of the Gemm or MatMul that reads them. Any other use of the
- * channels — Concat, Softmax, a graph output, an operand with all channels, a grouped conv — blocks
- * the space, as does a producer that is a classifier output layer.
+ * Conv with group 1, or a Gemm) through channel-wise ops and depthwise convs; an Add or Mul of two
+ * such values couples their spaces into one group; a Concat along the channels lays its inputs'
+ * spaces side by side (each shrinks on its own, at its offset); Flatten (or a Reshape to
+ * [N, features]) turns channel c into the features c·H·W … (c+1)·H·W − 1 of the Gemm or MatMul
+ * that reads them. Any other use of the channels — Slice, Transpose, Softmax, a graph output, an
+ * operand with all channels, a grouped conv, a non-constant bias — blocks the space with the node
+ * named, as does a producer that is a classifier output layer.
  */
 export function channelGroups(model: Model): ChannelAnalysis {
   const walk = new ChannelWalk(model);
   for (const node of walk.order) walk.visit(node);
   for (const out of model.graph.outputs) {
     const c = walk.carrier.get(out.name);
-    if (c) walk.block(c.space, `graph output "${out.name}" carries the channels`);
+    if (c) walk.blockAll(c, `graph output "${out.name}" carries the channels`);
   }
   return walk.result();
 }
@@ -97,11 +114,15 @@ class ChannelWalk {
     const carried = node.inputs.map((v) => this.carrier.get(v)).filter((c): c is Carrier => c !== undefined);
     if (carried.length === 0) return;
     const why = this.channelWise(node);
-    if (why) for (const c of carried) this.block(c.space, why);
+    if (why) for (const c of carried) this.blockAll(c, why);
   }
 
   block(space: number, reason: string): void {
     this.root(space).blocked ??= reason;
+  }
+
+  blockAll(c: Carrier, reason: string): void {
+    for (const p of c.parts) this.block(p.space, reason);
   }
 
   result(): ChannelAnalysis {
@@ -110,7 +131,7 @@ class ChannelWalk {
     this.spaces.forEach((s, i) => {
       if (this.find(i) !== i) return;
       if (s.blocked) blocked.push({ producers: s.producers.map((p) => p.node.name), reason: s.blocked });
-      else groups.push({ channels: s.channels, producers: s.producers, consumers: s.consumers, slices: s.slices, depthwise: s.depthwise, reshapes: s.reshapes });
+      else groups.push({ channels: s.channels, producers: s.producers, consumers: s.consumers, slices: s.slices, depthwise: s.depthwise, reshapes: s.reshapes, concats: s.concats });
     });
     return { groups, blocked };
   }
@@ -133,38 +154,44 @@ class ChannelWalk {
   private layer(layer: WeightLayer): void {
     const node = layer.node;
     const x = this.carrier.get(node.inputs[0]!);
-    if (layer.kind === 'Conv' && layer.group > 1) {
-      const depthwise = layer.group === layer.weight.dims[0] && layer.weight.dims[1] === 1;
-      if (x && depthwise) {
-        // One filter per channel: its filters and bias shrink with the channels it reads.
-        const s = this.root(x.space);
-        s.slices.push({ node, input: 1, axis: 0, block: 1 });
-        if (node.inputs[2]) s.slices.push({ node, input: 2, axis: 0, block: 1 });
-        s.depthwise.push(node);
-        this.carrier.set(node.outputs[0]!, x);
-      } else if (x) {
-        this.block(x.space, `grouped convolution "${node.name}" (group ${layer.group}) reads the channels`);
-      }
-      return;
-    }
+    if (layer.kind === 'Conv' && layer.group > 1) return this.groupedConv(layer, x);
     if (x && layer.kind !== 'Conv' && this.dims(node.inputs[0]!).length !== 2) {
-      this.block(x.space, `"${node.name}" (${node.opType}) reads the channels on a non-feature axis`);
+      this.blockAll(x, `"${node.name}" (${node.opType}) reads the channels on a non-feature axis`);
     } else if (x) {
-      const s = this.root(x.space);
-      s.consumers.push({ node, block: x.block });
-      s.slices.push({ node, input: 1, axis: layer.inAxis, block: x.block });
+      for (const p of x.parts) {
+        const s = this.root(p.space);
+        s.consumers.push({ node, block: x.block, offset: p.offset });
+        s.slices.push({ node, input: 1, axis: layer.inAxis, block: x.block, offset: p.offset });
+      }
     }
     if (layer.kind === 'MatMul') return;
     const channels = layer.weight.dims[layer.outAxis]!;
     const id = this.spaces.length;
-    const slices: ChannelSlice[] = [{ node, input: 1, axis: layer.outAxis, block: 1 }];
+    const slices: ChannelSlice[] = [{ node, input: 1, axis: layer.outAxis, block: 1, offset: 0 }];
     const bias = layer.bias;
     if (bias && bias.dims.length > 0 && bias.dims[bias.dims.length - 1] === channels) {
-      slices.push({ node, input: 2, axis: bias.dims.length - 1, block: 1 });
+      slices.push({ node, input: 2, axis: bias.dims.length - 1, block: 1, offset: 0 });
     }
-    this.spaces.push({ parent: id, channels, producers: [layer], consumers: [], slices, depthwise: [], reshapes: [] });
+    this.spaces.push({ parent: id, channels, producers: [layer], consumers: [], slices, depthwise: [], reshapes: [], concats: [] });
     if (this.classifiers.has(node.name)) this.spaces[id]!.blocked = `"${node.name}" is a classifier output layer`;
-    this.carrier.set(node.outputs[0]!, { space: id, block: 1 });
+    // A bias that is computed, not a constant, cannot be sliced with the filters.
+    if (node.inputs[2] && !this.inits.has(node.inputs[2])) this.spaces[id]!.blocked = `the bias of "${node.name}" is not a constant`;
+    this.carrier.set(node.outputs[0]!, single(id));
+  }
+
+  /** A depthwise conv follows the channels it reads (its filters and bias shrink); other groupings block them. */
+  private groupedConv(layer: WeightLayer, x: Carrier | undefined): void {
+    const node = layer.node;
+    if (!x) return;
+    const depthwise = layer.group === layer.weight.dims[0] && layer.weight.dims[1] === 1;
+    if (!depthwise) return this.blockAll(x, `grouped convolution "${node.name}" (group ${layer.group}) reads the channels`);
+    if (x.parts.length !== 1) return this.blockAll(x, `depthwise convolution "${node.name}" reads concatenated channels`);
+    if (node.inputs[2] && !this.inits.has(node.inputs[2])) return this.blockAll(x, `the bias of "${node.name}" is not a constant`);
+    const s = this.root(x.parts[0]!.space);
+    s.slices.push({ node, input: 1, axis: 0, block: 1, offset: 0 });
+    if (node.inputs[2]) s.slices.push({ node, input: 2, axis: 0, block: 1, offset: 0 });
+    s.depthwise.push(node);
+    this.carrier.set(node.outputs[0]!, x);
   }
 
   /**
@@ -182,7 +209,7 @@ class ChannelWalk {
     switch (node.opType) {
       case 'BatchNormalization':
         if (!x || x.block !== 1 || otherCarried) return `"${node.name}" (BatchNormalization) reads the channels as features`;
-        for (let i = 1; i <= 4; i++) this.root(x.space).slices.push({ node, input: i, axis: 0, block: 1 });
+        for (const p of x.parts) for (let i = 1; i <= 4; i++) this.root(p.space).slices.push({ node, input: i, axis: 0, block: 1, offset: p.offset });
         this.carrier.set(node.outputs[0]!, x);
         return undefined;
       case 'Flatten':
@@ -191,6 +218,8 @@ class ChannelWalk {
       case 'Add':
       case 'Mul':
         return this.binary(node);
+      case 'Concat':
+        return this.concat(node);
       default:
         return `"${node.name}" (${node.opType}) uses the channels`;
     }
@@ -205,8 +234,28 @@ class ChannelWalk {
       return `"${node.name}" (${node.opType}) mixes the channels with other axes`;
     }
     const perChannel = inDims.slice(2).reduce((a, b) => a * b, 1) * x.block;
-    if (node.opType === 'Reshape') this.root(x.space).reshapes.push({ node, block: perChannel });
-    this.carrier.set(node.outputs[0]!, { space: x.space, block: perChannel });
+    if (node.opType === 'Reshape') for (const p of x.parts) this.root(p.space).reshapes.push({ node, block: perChannel });
+    this.carrier.set(node.outputs[0]!, { parts: x.parts, block: perChannel });
+    return undefined;
+  }
+
+  /** Concat along the channels: each carried input's spaces move to their offset in the output. */
+  private concat(node: Node): string | undefined {
+    const rank = this.dims(node.outputs[0]!).length;
+    const raw = intAttr(node, 'axis', 1);
+    if ((raw < 0 ? raw + rank : raw) !== 1) return `"${node.name}" (Concat) joins along an axis other than the channels`;
+    const parts: { space: number; offset: number }[] = [];
+    let offset = 0;
+    for (const input of node.inputs) {
+      const c = this.carrier.get(input);
+      if (c && c.block !== 1) return `"${node.name}" (Concat) joins flattened features`;
+      for (const p of c?.parts ?? []) {
+        parts.push({ space: p.space, offset: offset + p.offset });
+        this.root(p.space).concats.push(node);
+      }
+      offset += this.dims(input)[1]!;
+    }
+    this.carrier.set(node.outputs[0]!, { parts, block: 1 });
     return undefined;
   }
 
@@ -216,10 +265,10 @@ class ChannelWalk {
     const [ca, cb] = [this.carrier.get(a), this.carrier.get(b)];
     const out = node.outputs[0]!;
     if (ca && cb) {
-      if (ca.block !== cb.block || this.dims(a).length !== this.dims(b).length) {
+      if (ca.block !== cb.block || this.dims(a).length !== this.dims(b).length || ca.parts.length !== 1 || cb.parts.length !== 1) {
         return `"${node.name}" (${node.opType}) combines differently laid-out channels`;
       }
-      this.union(ca.space, cb.space);
+      this.union(ca.parts[0]!.space, cb.parts[0]!.space);
       this.carrier.set(out, ca);
       return undefined;
     }
@@ -230,7 +279,7 @@ class ChannelWalk {
     const axis = 1 - (rank - od.length);
     if (axis >= 0 && od[axis] !== 1) {
       if (!this.inits.has(operand)) return `"${node.name}" (${node.opType}) combines the channels with a value holding all of them`;
-      this.root(carried.space).slices.push({ node, input, axis, block: carried.block });
+      for (const p of carried.parts) this.root(p.space).slices.push({ node, input, axis, block: carried.block, offset: p.offset });
     }
     this.carrier.set(out, carried);
     return undefined;
@@ -246,6 +295,7 @@ class ChannelWalk {
     sp.slices.push(...sq.slices);
     sp.depthwise.push(...sq.depthwise);
     sp.reshapes.push(...sq.reshapes);
+    sp.concats.push(...sq.concats);
     sp.blocked ??= sq.blocked;
   }
 }

@@ -1,4 +1,3 @@
-import { tensorAttr } from '../../onnx/attributes.js';
 import type { Graph, Model, Node, Tensor } from '../../onnx/model.js';
 
 /** Nodes reading each value. */
@@ -65,22 +64,7 @@ export class Namer {
   }
 }
 
-/**
- * Turns Constant nodes holding a tensor into initializers, so kernels find every weight in one
- * place (exporters emit weights either way).
- */
-export function constantsToInitializers(model: Model): Model {
-  const hoisted: Tensor[] = [];
-  const nodes = model.graph.nodes.filter((n) => {
-    if (n.opType !== 'Constant' || n.domain !== '') return true;
-    const value = tensorAttr(n, 'value');
-    if (!value || !n.outputs[0]) return true;
-    hoisted.push({ ...value, name: n.outputs[0] });
-    return false;
-  });
-  if (hoisted.length === 0) return model;
-  return withGraph(model, { nodes, initializers: [...model.graph.initializers, ...hoisted] });
-}
+export { constantsToInitializers } from '../../onnx/normalize/graph-utils.js';
 
 /** Gives every unnamed node a unique name (`Conv_3`), so reports and rewrites can refer to it. */
 export function nameNodes(model: Model): Model {

@@ -14,11 +14,11 @@ export function pruneCount(n: number, ratio: number): number {
  * Ties at the threshold are broken by position: earlier tensors, then lower indices, are pruned
  * first, so the result is deterministic whatever the values.
  */
-export function smallestMagnitudeMasks(tensors: readonly Float32Array[], count: number): Uint8Array[] {
+export function smallestMagnitudeMasks(tensors: readonly (Float32Array | Float64Array)[], count: number): Uint8Array[] {
   const masks = tensors.map((t) => new Uint8Array(t.length).fill(1));
   if (count <= 0) return masks;
   const total = tensors.reduce((s, t) => s + t.length, 0);
-  const magnitudes = new Float32Array(total);
+  const magnitudes = new Float64Array(total);
   let offset = 0;
   for (const t of tensors) {
     for (let i = 0; i < t.length; i++) magnitudes[offset + i] = Math.abs(t[i]!);
@@ -55,7 +55,7 @@ export function applyMask(data: Float32Array, mask: Uint8Array): Float32Array {
  * rounds than 4·log2(n)), the remaining range is sorted instead, bounding the worst case at
  * O(n log n). Deterministic: no random pivots.
  */
-export function kthSmallest(values: Float32Array, k: number): number {
+export function kthSmallest(values: Float32Array | Float64Array, k: number): number {
   let lo = 0;
   let hi = values.length - 1;
   let budget = 4 * Math.ceil(Math.log2(values.length + 1));

@@ -70,3 +70,8 @@ export const batchNormalization: OpSpec = {
   },
   macs: noMacs,
 };
+
+/** HardSigmoid: max(0, min(1, alpha·x + beta)); shape unchanged. */
+export const hardSigmoid = unary('HardSigmoid');
+/** HardSwish (opset 14): x · HardSigmoid(x) with alpha 1/6, beta 1/2; shape unchanged. */
+export const hardSwish = unary('HardSwish');

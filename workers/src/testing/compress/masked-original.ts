@@ -22,7 +22,7 @@ export function maskedOriginal(model: Model, groups: readonly PrunedGroup[]): Mo
       const inner = w.data.length / outer / size;
       for (let o = 0; o < outer; o++) {
         for (const ch of g.removed) {
-          const from = (o * size + ch * c.block) * inner;
+          const from = (o * size + (c.offset + ch) * c.block) * inner;
           data.fill(0, from, from + c.block * inner);
         }
       }

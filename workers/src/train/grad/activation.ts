@@ -1,3 +1,5 @@
+import { floatAttr } from '../../onnx/attributes.js';
+import { floatAttr as emitFloat } from '../emitter.js';
 import { cannotTrain, dOut, type GradRule } from './rule.js';
 
 /**
@@ -58,5 +60,33 @@ export const softmaxRule: GradRule = {
     const dy = dOut(ctx);
     const dot = e.reduce('ReduceSum', e.op('Mul', [dy, y]), [axis], true);
     return [e.op('Mul', [y, e.op('Sub', [dy, dot])])];
+  },
+};
+
+/** HardSigmoid y = max(0, min(1, α·x + β)): dX = dY · α where 0 < y < 1, else 0. */
+export const hardSigmoidRule: GradRule = {
+  opTypes: ['HardSigmoid'],
+  backward(ctx) {
+    const { e, node } = ctx;
+    const y = node.outputs[0]!;
+    const alpha = floatAttr(node, 'alpha', 0.2);
+    const inside = e.op('And', [e.op('Greater', [y, e.scalar(0)]), e.op('Less', [y, e.scalar(1)])]);
+    return [e.op('Where', [inside, e.op('Mul', [dOut(ctx), e.scalar(alpha)]), e.scalar(0)])];
+  },
+};
+
+/**
+ * HardSwish y = x · HardSigmoid(x) with α = 1/6, β = 1/2: dy/dx = HardSigmoid(x) + x/6 where
+ * −3 < x < 3 (the ramp), so 0 below −3 and 1 above 3.
+ */
+export const hardSwishRule: GradRule = {
+  opTypes: ['HardSwish'],
+  backward(ctx) {
+    const { e, node } = ctx;
+    const x = node.inputs[0]!;
+    const gate = e.op('HardSigmoid', [x], { alpha: emitFloat(1 / 6), beta: emitFloat(0.5) });
+    const ramp = e.op('And', [e.op('Greater', [x, e.scalar(-3)]), e.op('Less', [x, e.scalar(3)])]);
+    const slope = e.op('Add', [gate, e.op('Where', [ramp, e.op('Mul', [x, e.scalar(1 / 6)]), e.scalar(0)])]);
+    return [e.op('Mul', [dOut(ctx), slope])];
   },
 };

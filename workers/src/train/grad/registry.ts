@@ -1,6 +1,7 @@
 import { cannotTrain, type GradRule } from './rule.js';
 import { addRule, mulRule } from './broadcast.js';
-import { clipRule, reluRule, sigmoidRule, softmaxRule } from './activation.js';
+import { clipRule, hardSigmoidRule, hardSwishRule, reluRule, sigmoidRule, softmaxRule } from './activation.js';
+import { padRule, sliceRule, transposeRule } from './layout.js';
 import { batchNormRule } from './batch-norm.js';
 import { convRule } from './conv.js';
 import { gemmRule, matMulRule } from './gemm.js';
@@ -11,6 +12,7 @@ import type { Node } from '../../onnx/model.js';
 const RULES: readonly GradRule[] = [
   convRule, gemmRule, matMulRule, addRule, mulRule, reluRule, clipRule, sigmoidRule, softmaxRule,
   batchNormRule, maxPoolRule, averagePoolRule, globalAveragePoolRule, reshapeRule, identityRule, concatRule,
+  hardSigmoidRule, hardSwishRule, transposeRule, sliceRule, padRule,
 ];
 
 const BY_OP: ReadonlyMap<string, GradRule> = new Map(RULES.flatMap((r) => r.opTypes.map((op) => [op, r] as const)));

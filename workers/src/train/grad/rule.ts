@@ -1,5 +1,5 @@
 import { WorkersError } from '../../errors.js';
-import type { Node } from '../../onnx/model.js';
+import type { Node, Tensor } from '../../onnx/model.js';
 import type { Emitter } from '../emitter.js';
 
 /** What a rule sees while the forward pass of the training graph is written. */
@@ -10,6 +10,8 @@ export interface ForwardContext {
   dims(name: string): readonly number[];
   /** Whether a value depends on a trainable parameter (so gradients flow to it). */
   requiresGrad(name: string): boolean;
+  /** The value of a constant of the forward model (an initializer or a Constant output), if it is one. */
+  constant(name: string): Tensor | undefined;
 }
 
 /** What a rule sees while the backward pass is written. */

@@ -83,6 +83,25 @@ describe('gradient rules match finite differences', () => {
       const s = b.node('Sigmoid', [x]);
       return b.node('Concat', [r, c, s], { axis: 1 });
     }));
+  it('HardSigmoid and HardSwish (ramps and flat parts)', () =>
+    check(FLOAT, [3, 8], ({ b, x, param }) => {
+      const wide = b.node('Mul', [x, param('gain', [8], 1, 3)]);
+      const hs = b.node('HardSigmoid', [wide], { alpha: 0.3, beta: 0.4 });
+      return b.node('Concat', [hs, b.node('HardSwish', [wide])], { axis: 1 });
+    }));
+  it('Reshape, Transpose (a non-involutive perm), Reshape, then Slice halves', () =>
+    check(DOUBLE, [2, 4, 2, 3], ({ b, x }) => {
+      const int64 = (name: string, v: bigint[]) => b.initializer({ name, dataType: DataType.INT64, dims: [v.length], data: BigInt64Array.from(v) });
+      const split = b.node('Reshape', [x, int64('five', [0n, 2n, 2n, 2n, 3n])]);
+      const shuffled = b.node('Reshape', [b.node('Transpose', [split], { perm: [0, 3, 1, 2, 4] }), int64('four', [0n, -1n, 2n, 3n])]);
+      const half = b.node('Slice', [shuffled, int64('starts', [1n, 1n]), int64('ends', [3n, 100n]), int64('axes', [1n, 3n])]);
+      return b.node('Concat', [half, b.node('Slice', [shuffled, int64('s2', [0n]), int64('e2', [2n]), int64('a2', [1n])])], { axis: 3 });
+    }));
+  it('Pad (constant zeros, uneven)', () =>
+    check(DOUBLE, [2, 2, 3, 3], ({ b, x, param }) => {
+      const pads = b.initializer({ name: 'pads', dataType: DataType.INT64, dims: [8], data: BigInt64Array.from([0n, 0n, 1n, 0n, 0n, 0n, 2n, 1n]) });
+      return b.node('Mul', [b.node('Pad', [x, pads]), param('w', [2, 6, 4])]);
+    }));
   it('Softmax inside the graph', () =>
     check(DOUBLE, [3, 6], ({ b, x, param }) => b.node('Mul', [b.node('Softmax', [x], { axis: 1 }), param('w', [6], 1, 1)])));
   it('Flatten and Reshape', () =>
