@@ -95,7 +95,10 @@ export function optunaPeer(options: OptunaPeerOptions): PeerRun {
       stop: { scales: options.problem.scales, reference: REFERENCE, hypervolume: truth.hypervolume, fraction: options.stopAt },
     };
     const started = performance.now();
-    const result = spawnSync(python, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'] });
+    // One BLAS thread: Optuna's numerics are small, and idle BLAS threads spinning on a shared 2-core
+    // machine would only burn the CPU budget.
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    const result = spawnSync(python, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'], env });
     if (result.error || result.status !== 0) throw new Error(`${SCRIPT} failed (exit ${result.status}): ${result.error?.message ?? ''}`);
     const output = JSON.parse(result.stdout) as ScriptOutput;
     version = `optuna ${output.version} (${python})`;
