@@ -6,15 +6,20 @@ space, the same objectives and constraints, one Optuna study per seed. Reads a j
 
     {"table": path, "objectives": [...], "constraints": {...},
      "samplers": [{"name": "nsga2" | "tpe" | "tpe-multivariate", "seeds": [...], "maxTrials": n}, ...],
-     "stop": {"ideal": [...], "nadir": [...], "reference": 1.1, "hypervolume": h, "fraction": 0.95}}
+     "stop": {"scales": [{"metric": m, "scale": "accuracy" | "log", "lo": x, "hi": y}, ...],
+              "reference": 1.0, "hypervolume": h, "fraction": 0.99}}
 
-and writes {"version": optuna version, "runs": {sampler: [{"seed": s, "rows": [...]}, ...]}} on
+and writes {"version": optuna version, "cpuSeconds": its CPU time, "runs": {sampler: [{"seed": s, "rows": [...]}, ...]}} on
 stdout, where rows are the table rows each trial evaluated, in trial order (-1: a recipe the table
-lacks, reported to Optuna as a failed trial). Frontier computes the hypervolume traces from them
+lacks, reported to Optuna as a failed trial), and "truncated" says the time budget cut the run short. Frontier computes the hypervolume traces from them
 with its own code, so both sides are measured by one yardstick. A run stops after its `maxTrials` trials
 or once the feasible recipes it found hold `stop.fraction` of the true front's hypervolume, in the
-units Frontier scales them to (objectives minimised, ideal -> 0, nadir -> 1); the hypervolume here
-is Optuna's own WFG, used only to stop early.
+units of Frontier's one benchmark definition (search/src/tabular/front-tracker.ts: accuracy
+(hi - a) / (hi - lo) between the table's best and the floor, costs (ln v - ln lo) / (ln hi - ln lo)
+over the table's range, reference 1.0); the hypervolume here is Optuna's own WFG, used only to stop
+early. A sampler's `budgetSeconds` bounds its CPU time (time.process_time, so that other work on a
+shared machine does not eat into it): once spent, the running study stops (its run is reported as
+truncated) and no further seed starts.
 
 The space is read from the table's Frontier space spec: an optional technique becomes a
 categorical on/off parameter, its parameters are suggested only when it is on (Optuna's
@@ -121,22 +126,27 @@ def make_sampler(name, seed, constraints_func):
     raise ValueError(f"unknown sampler {name!r}")
 
 
+def normalise(value, scale):
+    """One objective in the benchmark's units: 0 best, 1 the reference."""
+    lo, hi = scale["lo"], scale["hi"]
+    if scale["scale"] == "accuracy":
+        return (hi - value) / (hi - lo)
+    return (math.log(value) - math.log(lo)) / (math.log(hi) - math.log(lo)) if hi > lo else 0.0
+
+
 class FoundFraction:
     """The share of the true front's hypervolume that the feasible rows found so far hold."""
 
     def __init__(self, objectives, stop):
         self.objectives = objectives
-        self.ideal = np.array(stop["ideal"], dtype=float)
-        self.span = np.array(stop["nadir"], dtype=float) - self.ideal
-        self.span[self.span <= 0] = math.inf  # a constant objective scales to 0
+        self.scales = stop["scales"]
         self.reference = np.full(len(objectives), stop["reference"], dtype=float)
         self.total = stop["hypervolume"]
         self.front = np.empty((0, len(objectives)))
         self.fraction = 0.0
 
     def add(self, metrics):
-        v = np.array([-metrics[o] if o == "accuracy" else metrics[o] for o in self.objectives], dtype=float)
-        p = (v - self.ideal) / self.span
+        p = np.array([normalise(metrics[s["metric"]], s) for s in self.scales], dtype=float)
         if np.any(np.all(self.front <= p, axis=1)):
             return self.fraction
         self.front = np.vstack([self.front[~np.all(p <= self.front, axis=1)], p])
@@ -145,7 +155,7 @@ class FoundFraction:
         return self.fraction
 
 
-def run_study(job, table, index, sampler_name, seed, max_trials):
+def run_study(job, table, index, sampler_name, seed, max_trials, deadline):
     objectives = job["objectives"]
     limits = [(CONSTRAINTS[name], limit) for name, limit in job["constraints"].items()]
     found = FoundFraction(objectives, job["stop"])
@@ -171,13 +181,14 @@ def run_study(job, table, index, sampler_name, seed, max_trials):
         return trial.user_attrs.get("constraints", [1.0] * len(limits))
 
     def stop_when_found(study, _trial):
-        if found.fraction >= job["stop"]["fraction"] + 1e-9:
+        if found.fraction >= job["stop"]["fraction"] + 1e-9 or time.process_time() > deadline:
             study.stop()
 
     directions = ["maximize" if o == "accuracy" else "minimize" for o in objectives]
     study = optuna.create_study(directions=directions, sampler=make_sampler(sampler_name, seed, constraints_func))
     study.optimize(objective, n_trials=max_trials, callbacks=[stop_when_found])
-    return visited
+    truncated = bool(found.fraction < job["stop"]["fraction"] + 1e-9 and len(visited) < max_trials)
+    return visited, truncated
 
 
 def main():
@@ -194,13 +205,16 @@ def main():
         name = spec["name"]
         started = time.perf_counter()
         runs[name] = []
+        deadline = time.process_time() + spec.get("budgetSeconds", math.inf)
         for seed in spec["seeds"]:
+            if time.process_time() > deadline:
+                break
             seed_started = time.perf_counter()
-            rows = run_study(job, table, index, name, seed, spec["maxTrials"])
-            runs[name].append({"seed": seed, "rows": rows})
+            rows, truncated = run_study(job, table, index, name, seed, spec["maxTrials"], deadline)
+            runs[name].append({"seed": seed, "rows": rows, "truncated": truncated})
             print(f"optuna {name} seed {seed}: {len(rows)} trials, {time.perf_counter() - seed_started:.1f} s", file=sys.stderr)
-        print(f"optuna {name}: {len(spec['seeds'])} seeds in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    json.dump({"version": optuna.__version__, "runs": runs}, sys.stdout)
+        print(f"optuna {name}: {len(runs[name])} seeds in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    json.dump({"version": optuna.__version__, "runs": runs, "cpuSeconds": time.process_time()}, sys.stdout)
 
 
 if __name__ == "__main__":

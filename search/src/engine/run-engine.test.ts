@@ -109,6 +109,27 @@ describe('runEngine', () => {
     for (const r of dispatcher.evaluated) assert.notEqual(r.quant?.weightBits, 2);
   });
 
+  it('lets a pre-screening sampler screen candidates in batches, so it never proposes an infeasible one', async () => {
+    const dispatcher = new FakeDispatcher();
+    const screened: Recipe[] = [];
+    const counting = (recipe: Recipe) => (screened.push(recipe), estimate(recipe));
+    const run = await newRun({ sampler: { kind: 'gp' }, constraints: { maxFlashBytes: 20_000 }, budget: { evaluations: 4 } });
+    const final = await runEngine({ store, runId: run.id, dispatcher, estimate: counting, device });
+    assert.equal(final.status, 'DONE', final.error);
+    const candidates = await store.listCandidates({ runId: run.id });
+    assert.equal(candidates.filter((c) => c.status === 'INFEASIBLE').length, 0);
+    assert.equal(dispatcher.evaluated.length, 4);
+    for (const r of dispatcher.evaluated) assert.ok(fakeMetrics(r).deployBytes <= 20_000);
+    assert.ok(screened.length >= 27, 'the whole 27-recipe space was screened');
+  });
+
+  it('fails a gp run when no recipe of the space passes the pre-screen, saying why', async () => {
+    const run = await newRun({ sampler: { kind: 'gp' }, constraints: { maxRamBytes: 1000 } });
+    const final = await runEngine({ store, runId: run.id, dispatcher: new FakeDispatcher(), estimate, device });
+    assert.equal(final.status, 'FAILED');
+    assert.match(final.error ?? '', /no recipe of the space passes the pre-screen \(27 screened, the whole space; e\.g\. estimated peak RAM bytes \d+ > 1000\)/);
+  });
+
   it('fails a run whose constraints nothing can meet, saying which', async () => {
     const dispatcher = new FakeDispatcher();
     const run = await newRun({ constraints: { maxRamBytes: 1000 } });

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import type { Candidate, CandidateEstimates, Model, Run } from '../store/types.js';
 import { DispatchFailure, type Dispatcher } from './dispatcher.js';
 import { RunEvents } from './events.js';
+import { engineScreen } from './engine-screen.js';
 import { screenViolations, type DeviceLimits, type PreScreen } from './screen.js';
 import { candidateTrial } from './trial-metrics.js';
 import { offerToFront } from './update-front.js';
@@ -118,6 +119,7 @@ class RunEngine {
       objectives: parseObjectives(run.objectives),
       constraints: this.constraints,
       rng: new Rng(run.seed),
+      screen: engineScreen({ estimate: this.o.estimate, constraints: this.constraints, device: this.o.device, latencySlack: this.o.latencySlack ?? 0 }),
     });
     for (const c of await this.o.store.listCandidates({ runId: run.id })) {
       if (c.status === 'RUNNING') {
@@ -154,7 +156,10 @@ class RunEngine {
   private async propose(): Promise<{ candidate: Candidate; recipe: Recipe } | undefined> {
     let recipe: Recipe;
     try {
-      recipe = this.sampler.ask({ trials: this.trials, pending: [...this.inflight.values()].map((f) => f.recipe) });
+      const history = { trials: this.trials, pending: [...this.inflight.values()].map((f) => f.recipe) };
+      // A sampler that weighs pre-screened candidates screens them here, before it commits to one.
+      await this.sampler.prepare?.(history);
+      recipe = this.sampler.ask(history);
     } catch (err) {
       if (err instanceof SearchError && err.code === 'SPACE_EXHAUSTED') {
         this.exhausted = true;

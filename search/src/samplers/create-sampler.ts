@@ -1,6 +1,7 @@
 import { UnreachableCaseError } from '@frontier/workers';
 import { SearchError } from '../errors.js';
 import { show } from '@frontier/workers';
+import { GpSampler, type GpOptions } from './gp/gp-sampler.js';
 import { GridSampler } from './grid-sampler.js';
 import { Nsga2Sampler, type Nsga2Options } from './nsga2/nsga2-sampler.js';
 import { RandomSampler } from './random-sampler.js';
@@ -12,9 +13,10 @@ export type SamplerConfig =
   | { readonly kind: 'random' }
   | { readonly kind: 'grid' }
   | ({ readonly kind: 'nsga2' } & Nsga2Options)
-  | ({ readonly kind: 'tpe' } & TpeOptions);
+  | ({ readonly kind: 'tpe' } & TpeOptions)
+  | ({ readonly kind: 'gp' } & GpOptions);
 
-export const SAMPLER_KINDS = ['random', 'grid', 'nsga2', 'tpe'] as const;
+export const SAMPLER_KINDS = ['random', 'grid', 'nsga2', 'tpe', 'gp'] as const;
 
 /** Each kind's options and the check each value must pass. */
 const OPTION_CHECKS: Record<SamplerConfig['kind'], Record<string, [string, (v: number) => boolean]>> = {
@@ -31,6 +33,12 @@ const OPTION_CHECKS: Record<SamplerConfig['kind'], Record<string, [string, (v: n
     gamma: ['in (0, 1)', (v) => v > 0 && v < 1],
     maxGood: ['an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1],
     priorWeight: ['> 0', (v) => v > 0],
+  },
+  gp: {
+    pool: ['an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1],
+    sampledPool: ['an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1],
+    screenPerAsk: ['an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1],
+    maxTraining: ['an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1],
   },
 };
 
@@ -66,6 +74,8 @@ export function createSampler(config: SamplerConfig, context: SamplerContext): S
       return new Nsga2Sampler(context, config);
     case 'tpe':
       return new TpeSampler(context, config);
+    case 'gp':
+      return new GpSampler(context, config);
     default:
       throw new UnreachableCaseError(config);
   }

@@ -37,9 +37,33 @@ export interface SearchHistory {
  */
 export interface Sampler {
   readonly name: string;
+  /**
+   * Optional, awaited before each `ask` with the same history: a sampler that weighs pre-screened
+   * candidates screens the recipes it will weigh here (through `SamplerContext.screen`), so that
+   * `ask` itself stays synchronous.
+   */
+  prepare?(history: SearchHistory): Promise<void>;
   ask(history: SearchHistory): Recipe;
   tell(trial: Trial): void;
 }
+
+/**
+ * What the pre-screen knows of a recipe before it is evaluated: the metrics it computes exactly
+ * (sizes, MACs, peak RAM, and latency where the device's latency is itself the prediction) and why
+ * the recipe cannot meet the run's constraints or the device (empty: it may be feasible).
+ */
+export interface ScreenedRecipe {
+  readonly metrics: TrialMetrics;
+  readonly violations: readonly string[];
+}
+
+/**
+ * The pre-screen, batched: one answer per recipe, in order. The engine answers with its analytic
+ * estimates (off the event loop); a tabular benchmark answers from the table's cheap columns.
+ * Metrics it leaves out (always accuracy; latency measured on the host) are what a sampler must
+ * model.
+ */
+export type RecipeScreen = (recipes: readonly Recipe[]) => Promise<readonly ScreenedRecipe[]>;
 
 /** What every sampler is built from. */
 export interface SamplerContext {
@@ -48,4 +72,6 @@ export interface SamplerContext {
   readonly objectives: readonly Metric[];
   readonly constraints: Constraints;
   readonly rng: Rng;
+  /** The pre-screen, when the caller has one; samplers that weigh candidates by their cheap objectives need it. */
+  readonly screen?: RecipeScreen;
 }

@@ -138,7 +138,7 @@ describe('samplers', () => {
 describe('parseSamplerConfig', () => {
   it('accepts settings and rejects bad ones by name', () => {
     assert.deepEqual(parseSamplerConfig({ kind: 'tpe', candidates: 48 }), { kind: 'tpe', candidates: 48 });
-    assert.throws(() => parseSamplerConfig({ kind: 'cmaes' }), /sampler.kind must be one of random, grid, nsga2, tpe, got "cmaes"/);
+    assert.throws(() => parseSamplerConfig({ kind: 'cmaes' }), /sampler.kind must be one of random, grid, nsga2, tpe, gp, got "cmaes"/);
     assert.throws(() => parseSamplerConfig({ kind: 'nsga2', populationSize: 1 }), /sampler.populationSize must be an integer ≥ 2, got 1/);
     assert.throws(() => parseSamplerConfig({ kind: 'grid', populationSize: 10 }), /sampler "grid" has no option "populationSize"/);
   });

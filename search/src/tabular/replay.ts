@@ -26,10 +26,10 @@ export interface ReplayResult {
 
 /**
  * Runs a sampler against a table as the engine would against real evaluations: ask (up to
- * `batchSize` in flight), look the recipe up, tell. Every recipe a sampler proposes counts as one
- * evaluation, feasible or not.
+ * `batchSize` in flight, each ask after the sampler's `prepare`), look the recipe up, tell. Every
+ * recipe a sampler proposes counts as one evaluation, feasible or not.
  */
-export function replay(options: ReplayOptions): ReplayResult {
+export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const { table, problem, truth, sampler } = options;
   const budget = Math.min(options.budget ?? table.space.size, table.space.size);
   const stopAt = options.stopAt ?? Infinity;
@@ -43,6 +43,7 @@ export function replay(options: ReplayOptions): ReplayResult {
   let asked = 0;
   while (recipes.length < budget) {
     while (pending.length < batchSize && asked < budget) {
+      await sampler.prepare?.({ trials, pending });
       pending.push(sampler.ask({ trials, pending }));
       asked++;
     }

@@ -6,14 +6,14 @@ import { constraintViolation } from '../objectives/objectives.js';
 import { createSampler } from '../samplers/create-sampler.js';
 import { Rng } from '@frontier/workers';
 import { formatTable } from './format-table.js';
-import { FrontTracker, trueFront, type BenchmarkProblem } from './front-tracker.js';
+import { benchmarkProblem, FrontTracker, trueFront, type BenchmarkProblem } from './front-tracker.js';
 import { evaluationsToReach, replay } from './replay.js';
 import { syntheticFashionCnnTable } from './synthetic-fashion-cnn.js';
+import { tableScreen } from './table-screen.js';
 import { expectedAccuracy } from './synthetic-model.js';
 import { parseTable } from './table.js';
 
 const CHECKED_IN = new URL('../../tables/synthetic-fashion-cnn.json', import.meta.url);
-const problem: BenchmarkProblem = { objectives: ['accuracy', 'latencyMs', 'deployBytes'], constraints: { minAccuracy: 0.8, maxLatencyMs: 20 } };
 
 function tableError(file: unknown, message: RegExp): void {
   assert.throws(
@@ -49,6 +49,16 @@ describe('tables', () => {
     tableError({ ...generated, space: { lowRank: { rankRatio: { low: 0.1, high: 1 } } } }, /a table space must be finite/);
   });
 
+  it('the real table covers its 120-recipe space with measured accuracies and its provenance', () => {
+    const real = parseTable(JSON.parse(readFileSync(new URL('../../tables/fashion-cnn-stm32h7.json', import.meta.url), 'utf8')));
+    assert.equal(real.space.size, 120);
+    const accuracies = real.file.rows.map((r) => r.metrics.accuracy!);
+    // fashion-cnn reaches ~0.93 on val uncompressed; 2-bit weights without retraining fall to chance.
+    assert.ok(Math.max(...accuracies) > 0.9 && Math.min(...accuracies) < 0.2);
+    assert.deepEqual(Object.keys(real.file.rows[0]!.metrics).sort(), ['accuracy', 'deployBytes', 'latencyMs', 'macs', 'modelBytes', 'params', 'peakRamBytes']);
+    assert.equal((real.file.provenance as { seed: number }).seed, 1);
+  });
+
   it('follows its accuracy model within the evaluation noise', () => {
     // Binomial noise on 5000 images plus 0.3 % fine-tuning spread: |error| < 5 σ everywhere, σ taken
     // at each row's expected accuracy (σ ≈ 0.004 near 90 %, up to 0.008 for the most compressed rows).
@@ -62,43 +72,62 @@ describe('tables', () => {
 
 describe('replay on a table', () => {
   const table = parseTable(syntheticFashionCnnTable());
+  const problem = benchmarkProblem(table);
   const truth = trueFront(table, problem);
 
-  it('finds the true front by visiting every recipe', () => {
-    const { fractions, recipes } = replay({ table, problem, truth, sampler: createSampler({ kind: 'grid' }, { ...problem, space: table.space, rng: new Rng(1) }) });
+  it('normalises the objectives the table has: accuracy to its floor, costs on log scales', () => {
+    assert.deepEqual(problem.objectives, ['accuracy', 'deployBytes', 'macs', 'latencyMs']);
+    assert.deepEqual(problem.constraints, { minAccuracy: 0.85 });
+    const best = Math.max(...table.file.rows.map((r) => r.metrics.accuracy!));
+    assert.deepEqual(problem.scales[0], { metric: 'accuracy', scale: 'accuracy', lo: 0.85, hi: best });
+    const macs = table.file.rows.map((r) => r.metrics.macs!);
+    assert.deepEqual(problem.scales[2], { metric: 'macs', scale: 'log', lo: Math.min(...macs), hi: Math.max(...macs) });
+    const withoutLatency = parseTable({ ...table.file, rows: table.file.rows.map((r) => ({ recipe: r.recipe, metrics: { accuracy: r.metrics.accuracy, deployBytes: r.metrics.deployBytes } })) });
+    assert.deepEqual(benchmarkProblem(withoutLatency, { accuracyFloor: 0.5 }).objectives, ['accuracy', 'deployBytes']);
+    assert.throws(() => benchmarkProblem(table, { accuracyFloor: 0.99 }), /accuracyFloor must be in \(0, 0\.9\d*\) \(the table's best accuracy\), got 0\.99/);
+  });
+
+  it('finds the true front by visiting every recipe', async () => {
+    const { fractions, recipes } = await replay({ table, problem, truth, sampler: createSampler({ kind: 'grid' }, { ...problem, space: table.space, rng: new Rng(1) }) });
     assert.equal(recipes.length, 728);
     assert.ok(Math.abs(fractions.at(-1)! - 1) < 1e-12);
     for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i]! >= fractions[i - 1]!, 'found hypervolume never shrinks');
   });
 
   it('tracks the found hypervolume against a hand-made front', () => {
-    const tracker = new FrontTracker({ objectives: ['accuracy', 'latencyMs'], constraints: {} }, {
-      ideal: Float64Array.from([-1, 0]),
-      nadir: Float64Array.from([0, 1]),
-      hypervolume: 1.1 * 1.1,
-      size: 1,
-      feasible: 1,
-      rows: [0],
-    });
-    // Scaled (0.5, 0.5): box (1.1 − 0.5)² = 0.36 of 1.21.
-    assert.ok(Math.abs(tracker.add({ accuracy: 0.5, latencyMs: 0.5 }) - 0.36 / 1.21) < 1e-12);
-    assert.ok(Math.abs(tracker.add({ accuracy: 0.4, latencyMs: 0.6 }) - 0.36 / 1.21) < 1e-12, 'a dominated point adds nothing');
-    assert.ok(Math.abs(tracker.add({ accuracy: 1, latencyMs: 0 }) - 1) < 1e-12);
+    const hand: BenchmarkProblem = {
+      objectives: ['accuracy', 'latencyMs'],
+      constraints: { minAccuracy: 0.5 },
+      scales: [
+        { metric: 'accuracy', scale: 'accuracy', lo: 0.5, hi: 1 },
+        { metric: 'latencyMs', scale: 'log', lo: 1, hi: 100 },
+      ],
+    };
+    const tracker = new FrontTracker(hand, { hypervolume: 1 });
+    // accuracy 0.75 → 0.5; latency 10 ms → log10(10) / log10(100) = 0.5: box (1 − 0.5)² = 0.25.
+    assert.ok(Math.abs(tracker.add({ accuracy: 0.75, latencyMs: 10 }) - 0.25) < 1e-12);
+    assert.ok(Math.abs(tracker.add({ accuracy: 0.7, latencyMs: 20 }) - 0.25) < 1e-12, 'a dominated point adds nothing');
+    assert.equal(tracker.add({ accuracy: 0.45, latencyMs: 1 }), 0.25, 'a point below the floor adds nothing');
+    assert.ok(Math.abs(tracker.add({ accuracy: 1, latencyMs: 1 }) - 1) < 1e-12);
     assert.equal(evaluationsToReach([0.2, 0.5, 0.95, 1], 0.95), 3);
     assert.equal(evaluationsToReach([0.2, 0.5], 0.9), undefined);
   });
 
-  it('model-based samplers need fewer evaluations than random search to reach 95 % (5 seeds)', () => {
-    const median = (kind: 'random' | 'tpe' | 'nsga2') => {
-      const counts = [1, 2, 3, 4, 5].map((seed) => {
-        const sampler = createSampler({ kind }, { ...problem, space: table.space, rng: new Rng(seed) });
-        return evaluationsToReach(replay({ table, problem, truth, sampler, stopAt: 0.95 }).fractions, 0.95)!;
-      });
+  it('model-based samplers need fewer evaluations than random search to reach 95 % (5 seeds)', async () => {
+    const median = async (kind: 'random' | 'tpe' | 'nsga2' | 'gp') => {
+      const counts: number[] = [];
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const screen = tableScreen({ table, constraints: problem.constraints });
+        const sampler = createSampler({ kind }, { ...problem, space: table.space, rng: new Rng(seed), screen });
+        counts.push(evaluationsToReach((await replay({ table, problem, truth, sampler, stopAt: 0.95 })).fractions, 0.95)!);
+      }
       return counts.sort((a, b) => a - b)[2]!;
     };
-    const random = median('random');
-    assert.ok(median('tpe') < random / 2, `tpe ${median('tpe')} vs random ${random}`);
-    assert.ok(median('nsga2') < random, `nsga2 ${median('nsga2')} vs random ${random}`);
+    const random = await median('random');
+    const [tpe, nsga2, gp] = [await median('tpe'), await median('nsga2'), await median('gp')];
+    assert.ok(tpe < random / 2, `tpe ${tpe} vs random ${random}`);
+    assert.ok(nsga2 < random, `nsga2 ${nsga2} vs random ${random}`);
+    assert.ok(gp < tpe, `gp ${gp} vs tpe ${tpe}`);
   });
 
   it('counts feasible recipes as the constraints say', () => {

@@ -31,6 +31,8 @@ export interface TableFile {
   readonly dataset: string;
   readonly device: string;
   readonly space: SpaceSpec;
+  /** How a measured table was made: versions, seed, timings, machine (free-form, not checked). */
+  readonly provenance?: Readonly<Record<string, unknown>>;
   readonly rows: readonly TableRow[];
 }
 

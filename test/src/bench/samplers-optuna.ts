@@ -4,7 +4,7 @@
 // Python is a peer only, never a dependency: without it the peer is skipped with a note.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { FrontTracker, type BenchmarkProblem, type TabularBenchmark, type TrueFront } from '@frontier/search';
+import { FrontTracker, REFERENCE, type BenchmarkProblem, type TabularBenchmark, type TrueFront } from '@frontier/search';
 
 const SCRIPT = fileURLToPath(new URL('../../bench-py/optuna_table.py', import.meta.url));
 
@@ -15,6 +15,8 @@ export interface PeerSampler {
   readonly seeds: number;
   /** Trials per run at most, repeated proposals included. */
   readonly maxTrials: number;
+  /** CPU seconds for the sampler: once spent, the running seed stops (left out) and no further seed starts. */
+  readonly budgetSeconds: number;
 }
 
 export interface PeerRun {
@@ -27,7 +29,11 @@ export interface PeerRun {
     readonly fractions: number[][];
     /** Per seed: proposals of a recipe already evaluated (not counted as evaluations). */
     readonly duplicates: number[];
+    /** Seeds the time budget cut short before the stop fraction; left out of `fractions`. */
+    readonly truncated: number;
     readonly seconds: number;
+    /** CPU seconds the Python process used. */
+    readonly cpuSeconds: number;
   }[];
 }
 
@@ -43,7 +49,8 @@ export interface OptunaPeerOptions {
 
 interface ScriptOutput {
   readonly version: string;
-  readonly runs: Record<string, { readonly seed: number; readonly rows: number[] }[]>;
+  readonly cpuSeconds: number;
+  readonly runs: Record<string, { readonly seed: number; readonly rows: number[]; readonly truncated: boolean }[]>;
 }
 
 /** The first Python that imports optuna: FRONTIER_PYTHON, then python3 on the PATH, then Debian's own. */
@@ -52,12 +59,12 @@ function findPython(): string | undefined {
   return candidates.find((python) => spawnSync(python, ['-c', 'import optuna'], { encoding: 'utf8' }).status === 0);
 }
 
-/** Replays the traces of one sampler's runs: fractions over distinct recipes, and the repeats. */
-function traces(options: OptunaPeerOptions, runs: ScriptOutput['runs'][string]): { fractions: number[][]; duplicates: number[] } {
+/** Replays the traces of one sampler's complete runs: fractions over distinct recipes, and the repeats. */
+function traces(options: OptunaPeerOptions, runs: ScriptOutput['runs'][string]): { fractions: number[][]; duplicates: number[]; truncated: number } {
   const rows = options.table.file.rows;
   const fractions: number[][] = [];
   const duplicates: number[] = [];
-  for (const run of runs) {
+  for (const run of runs.filter((r) => !r.truncated)) {
     const tracker = new FrontTracker(options.problem, options.truth);
     const seen = new Set<number>();
     const trace: number[] = [];
@@ -69,7 +76,7 @@ function traces(options: OptunaPeerOptions, runs: ScriptOutput['runs'][string]):
     fractions.push(trace);
     duplicates.push(run.rows.filter((r) => r >= 0).length - seen.size);
   }
-  return { fractions, duplicates };
+  return { fractions, duplicates, truncated: runs.filter((r) => r.truncated).length };
 }
 
 export function optunaPeer(options: OptunaPeerOptions): PeerRun {
@@ -84,15 +91,18 @@ export function optunaPeer(options: OptunaPeerOptions): PeerRun {
       table: options.tablePath,
       objectives: options.problem.objectives,
       constraints: options.problem.constraints,
-      samplers: [{ name: spec.name, seeds: Array.from({ length: spec.seeds }, (_, i) => i + 1), maxTrials: spec.maxTrials }],
-      stop: { ideal: [...truth.ideal], nadir: [...truth.nadir], reference: 1.1, hypervolume: truth.hypervolume, fraction: options.stopAt },
+      samplers: [{ name: spec.name, seeds: Array.from({ length: spec.seeds }, (_, i) => i + 1), maxTrials: spec.maxTrials, budgetSeconds: spec.budgetSeconds }],
+      stop: { scales: options.problem.scales, reference: REFERENCE, hypervolume: truth.hypervolume, fraction: options.stopAt },
     };
     const started = performance.now();
-    const result = spawnSync(python, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'] });
+    // One BLAS thread: Optuna's numerics are small, and idle BLAS threads spinning on a shared 2-core
+    // machine would only burn the CPU budget.
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    const result = spawnSync(python, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'], env });
     if (result.error || result.status !== 0) throw new Error(`${SCRIPT} failed (exit ${result.status}): ${result.error?.message ?? ''}`);
     const output = JSON.parse(result.stdout) as ScriptOutput;
     version = `optuna ${output.version} (${python})`;
-    samplers.push({ spec, ...traces(options, output.runs[spec.name] ?? []), seconds: (performance.now() - started) / 1000 });
+    samplers.push({ spec, ...traces(options, output.runs[spec.name] ?? []), seconds: (performance.now() - started) / 1000, cpuSeconds: output.cpuSeconds });
   }
   return { version, samplers };
 }

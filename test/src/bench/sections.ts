@@ -5,6 +5,7 @@ import { trainingSection } from './training.js';
 import { devicesSection } from './devices.js';
 import { kernelsSection } from './kernels.js';
 import { samplersSection } from './samplers.js';
+import { tableSection } from './table.js';
 import { engineSection } from './engine.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Each lives in its own file. */
@@ -14,6 +15,7 @@ export const SECTIONS: readonly BenchSection[] = [
   trainingSection,
   devicesSection,
   kernelsSection,
+  tableSection,
   samplersSection,
   engineSection,
 ];

@@ -44,7 +44,7 @@ export function searchCommand(io: CliIo): Command {
     .option('--objectives <list>', 'comma-separated: accuracy, latencyMs, peakRamBytes, deployBytes, modelBytes, params, macs', 'accuracy,latencyMs,deployBytes')
     .option('--budget <n>', 'candidate evaluations (default 20 when --seconds is not given)', positiveInt('--budget'))
     .option('--seconds <s>', 'time budget in seconds', positiveInt('--seconds'))
-    .addOption(new Option('--sampler <kind>', 'search algorithm').choices([...SAMPLER_KINDS]).default('tpe'))
+    .addOption(new Option('--sampler <kind>', 'search algorithm').choices([...SAMPLER_KINDS]).default('gp'))
     .option('--seed <n>', 'seed of the sampler and of fine-tuning', (v) => positiveIntOrZero('--seed', v), 0)
     .option('--space <file.json>', 'search space (default: every technique over its useful range)')
     .option('--workers <n>', 'evaluation threads (default: the machine\'s cores)', positiveInt('--workers'))
