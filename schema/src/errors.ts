@@ -10,7 +10,7 @@ export function publicError(code: PublicErrorCode, message: string, httpStatus?:
 
 /** Codes of Frontier's own errors (store, search, workers) that are the caller's doing. */
 const USER_CODES = new Set([
-  'BAD_ARGUMENT', 'BAD_SPACE', 'BAD_RECIPE', 'BAD_MODEL', 'UNSUPPORTED_OP', 'BAD_DATASET', 'BAD_DEVICE', 'CONFLICT',
+  'BAD_ARGUMENT', 'BAD_SPACE', 'BAD_RECIPE', 'BAD_MODEL', 'UNSUPPORTED_OP', 'BAD_DATASET', 'BAD_DEVICE', 'EVALUATION_FAILED', 'CONFLICT',
 ]);
 const FRONTIER_ERRORS = new Set(['StoreError', 'SearchError', 'WorkersError']);
 
