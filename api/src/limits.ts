@@ -1,7 +1,7 @@
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { parse, type DocumentNode, type ValidationRule } from 'graphql';
+import { parse, type DocumentNode, type GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { ApiError } from './api-error.js';
 
 /** The server's limits; every one can be set in the server options. */
@@ -45,10 +45,13 @@ export function resolveLimits(partial: Partial<Limits> = {}): Limits {
 
 /** Validation rules for depth, aliases and cost (graphql-armor), added to GraphQL's own. */
 export function limitRules(limits: Limits): ValidationRule[] {
+  // Reported as validation errors (400 GRAPHQL_VALIDATION_FAILED); by default the rules throw,
+  // which servers turn into a 500.
+  const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
   return [
-    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true }),
-    maxAliasesRule({ n: limits.maxAliases }),
-    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true }),
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }),
+    maxAliasesRule({ n: limits.maxAliases, ...report }),
+    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }),
   ] as unknown as ValidationRule[];
 }
 

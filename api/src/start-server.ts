@@ -97,6 +97,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     parseOptions: { maxTokens: limits.maxTokens },
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // The caller owns the process's signals (`frontier serve` stops runs resumably on SIGTERM).
+    stopOnTerminationSignals: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,

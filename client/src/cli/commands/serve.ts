@@ -47,7 +47,7 @@ export function serveCommand(io: CliIo): Command {
     });
 }
 
-/** Resolves on the first SIGTERM or SIGINT. */
+/** Resolves on the first SIGTERM or SIGINT (a second one ends the process at once). */
 function stopped(): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
