@@ -17,14 +17,18 @@ export interface TestServer {
 
 /**
  * A real server on an ephemeral loopback port over a fresh data folder (SQLite store, dataset cache
- * copied in), two pool threads. With `countCalls` the store is wrapped to count every call.
+ * copied in), two pool threads. With `countCalls` the store is wrapped to count every call;
+ * `wrapStore` wraps it further (the benchmark times front writes).
  */
-export async function startTestServer(options: Partial<Omit<ServerOptions, 'store' | 'dataDir'>> & { dataDir?: string; countCalls?: boolean } = {}): Promise<TestServer> {
-  const { countCalls, dataDir: given, ...rest } = options;
+export async function startTestServer(
+  options: Partial<Omit<ServerOptions, 'store' | 'dataDir'>> & { dataDir?: string; countCalls?: boolean; wrapStore?: (store: Store) => Store } = {},
+): Promise<TestServer> {
+  const { countCalls, wrapStore, dataDir: given, ...rest } = options;
   const dataDir = given ?? freshDataDir('frontier-api-');
   const calls = new Map<string, number>();
   const opened = await openStore({ dataDir, env: {} });
-  const store = countCalls ? countingStore(opened, calls) : opened;
+  const counted = countCalls ? countingStore(opened, calls) : opened;
+  const store = wrapStore ? wrapStore(counted) : counted;
   const server = await startServer({ store, dataDir, port: 0, threads: 2, log: () => {}, ...rest });
   return {
     server,
