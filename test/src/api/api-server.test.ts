@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { zooModelPath } from '@frontier/workers';
+import WebSocket from 'ws';
 import { collect, data, gql, startTestServer, wsClient, type TestServer } from '../support/api-server.js';
 
 const PROGRESS = `subscription($runId: ID!) { searchProgress(runId: $runId) {
@@ -29,8 +30,11 @@ describe('frontier serve: queries, mutations and live progress', () => {
     data(t.url, `mutation($m: ID!) { startSearch(input: { modelId: $m, deviceId: "stm32h7", budget: { evaluations: ${budget} }, sampler: "random", seed: 4,
       constraints: { maxRamKb: 256 } ${extra} }) { id status } }`, { variables: { m: mlp.id } });
 
+  const logged: string[] = [];
+  const SEND_BUFFER = 256 * 1024;
+
   before(async () => {
-    t = await startTestServer({ countCalls: true });
+    t = await startTestServer({ countCalls: true, limits: { sendBufferBytes: SEND_BUFFER }, log: (line) => logged.push(line) });
     const { models } = await data(t.url, '{ models { id name sha256 } }');
     mlp = models.find((m: { name: string }) => m.name === 'fashion-mlp');
   });
@@ -102,6 +106,26 @@ describe('frontier serve: queries, mutations and live progress', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('closes a subscriber that stops reading once its send buffer passes the limit, and keeps serving', async () => {
+    const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+      socket.once('message', () => resolve());
+    });
+    // Stop reading: the kernel buffers fill, then the server's own send buffer grows.
+    (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const query = `subscription($r: ID!) { searchProgress(runId: $r) { kind run { model { coverage } candidates(first: 100) { edges { node { id recipe estimates createdAt } } } } } }`;
+    for (let i = 0; i < 4000 && !logged.some((l) => l.startsWith('closing a subscriber')); i++) {
+      socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query, variables: { r: finishedRun } } }));
+      if (i % 200 === 199) await new Promise((r) => setTimeout(r, 100));
+    }
+    (socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    assert.ok([1008, 1006].includes(await closed), 'closed as too slow (or cut off after the close frame could not be sent)');
+    assert.ok(logged.some((l) => new RegExp(`closing a subscriber \\d+ bytes behind \\(limit ${SEND_BUFFER}\\)`).test(l)), logged.join('\n'));
+    assert.equal((await gql(t.url, '{ health { ok } }')).status, 200);
   });
 
   it('pages runs and candidates, and answers run, candidate, paretoFront and select', async () => {

@@ -12,6 +12,11 @@ const received: { version: number; at: number }[] = [];
 let ready = 0;
 let failed = 0;
 
+/** Tells the parent once every subscriber has its snapshot or has failed. */
+function settled(_: number): void {
+  if (ready + failed === n) process.stderr.write('ready\n');
+}
+
 const clients = Array.from({ length: n }, () =>
   createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true }),
 );
@@ -23,11 +28,12 @@ await Promise.all(
         variables: { r: runId },
       })) {
         const p = r.data?.searchProgress;
-        if (p?.kind === 'SNAPSHOT' && ++ready === n) process.stderr.write('ready\n');
+        if (p?.kind === 'SNAPSHOT') settled(++ready);
         if (p?.kind === 'FRONT' && p.front) received.push({ version: p.front.version, at: now() });
       }
-    } catch {
-      failed++;
+    } catch (err) {
+      if (failed++ === 0) process.stderr.write(`a subscriber failed: ${err instanceof Error ? err.message : JSON.stringify(err)}\n`);
+      settled(0);
     } finally {
       await client.dispose();
     }

@@ -116,10 +116,14 @@ function startSubscribers(url: string, runId: string) {
   const script = fileURLToPath(new URL('./api-subscribers.js', import.meta.url));
   const child = spawn(process.execPath, [script, url, runId, String(SUBSCRIBERS)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   const ready = new Promise<void>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (c: string) => c.includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`subscribers exited (${code}) before all were subscribed`)));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      err += c;
+      if (c.includes('ready')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`subscribers exited (${code}) before all were subscribed: ${err} ${out}`)));
   });
   const done = new Promise<{ received: { version: number; at: number }[]; failed: number; ready: number }>((resolve, reject) => {
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`subscribers exited with ${code}`))));
