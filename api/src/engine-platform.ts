@@ -124,15 +124,24 @@ export class EnginePlatform implements Platform {
   /**
    * Stops taking work. Runs are left as a crash would leave them — RUNNING in the store, their
    * in-flight candidates RUNNING — so the next start requeues and resumes them: the caller closes
-   * the store first, then {@link closePool} ends the evaluations, whose late writes then fail.
+   * the store first, then {@link closePool} lets the evaluations end (their writes then fail).
    */
   stopAccepting(): void {
     this.#accepting = false;
   }
 
-  async closePool(): Promise<void> {
-    await this.#pool?.close(true);
-    await Promise.allSettled([...this.#active.values()].map((a) => a.done));
+  /**
+   * Waits up to `graceMs` for the evaluations in flight to end (with the store closed, their
+   * results are not written and the runs stop), then, unless the process is about to exit, ends
+   * the pool's threads. Terminating a thread while onnxruntime works in it can abort the process,
+   * so a stop first gives the evaluations their chance to finish.
+   */
+  async closePool(options: { readonly graceMs: number; readonly exiting: boolean }): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.graceMs)));
+    await Promise.race([Promise.allSettled([...this.#active.values()].map((a) => a.done)), grace]);
+    clearTimeout(timer);
+    if (!options.exiting) await this.#pool?.close(true);
   }
 
   #launch(runId: string): void {

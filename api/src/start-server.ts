@@ -16,6 +16,9 @@ import { createLoaders } from './loaders.js';
 import { authenticate, type Caller, type TokenTable } from './tokens.js';
 import { startWsServer } from './ws-server.js';
 
+/** How long a stop waits for requests, then for evaluations in flight: together well under 10 s. */
+const STOP_GRACE_MS = { requests: 2000, evaluations: 6000 };
+
 const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 export interface ServerOptions {
@@ -51,9 +54,11 @@ export interface RunningServer {
   readonly resumed: readonly string[];
   /**
    * Stops accepting work and closes connections; runs in progress stay RUNNING in the store, to be
-   * resumed by the next start. Closes the store.
+   * resumed by the next start. Closes the store, gives evaluations in flight a few seconds to end,
+   * then ends the worker threads — unless `exiting`: a process about to exit leaves them to end
+   * with it.
    */
-  close(): Promise<void>;
+  close(options?: { readonly exiting?: boolean }): Promise<void>;
 }
 
 /** True for a host name or address that only this machine can reach. */
@@ -103,7 +108,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), { serverWillStart: async () => ({ drainServer: () => ws.close() }) }],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_MS.requests }), { serverWillStart: async () => ({ drainServer: () => ws.close() }) }],
   });
   await apollo.start();
   app.use(httpRoutes({ store: o.store, platform, tokens: o.tokens, uploadBytes: limits.uploadBytes, version: VERSION, log }));
@@ -123,14 +128,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   if (!o.tokens) log(`no tokens configured: listening on loopback only (${base}); set FRONTIER_TOKENS to serve other machines`);
 
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
+  const close = (options: { readonly exiting?: boolean } = {}): Promise<void> =>
     (closing ??= (async () => {
       platform.stopAccepting();
       await apollo.stop();
       // The store closes before the pool, so evaluations ended by the shutdown cannot mark
       // anything FAILED: the runs stay as they were, to be resumed.
       await o.store.close();
-      await platform.closePool();
+      await platform.closePool({ graceMs: STOP_GRACE_MS.evaluations, exiting: options.exiting ?? false });
     })());
   return { url: base, port, platform, resumed, close };
 }

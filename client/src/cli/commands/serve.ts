@@ -43,7 +43,9 @@ export function serveCommand(io: CliIo): Command {
       await stopped();
       setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
       io.err('stopping: runs in progress stay resumable');
-      await server.close();
+      await server.close({ exiting: true });
+      // Evaluations still running end with the process (see RunningServer.close).
+      process.exit(0);
     });
 }
 
