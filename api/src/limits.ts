@@ -52,7 +52,7 @@ export function limitRules(limits: Limits): ValidationRule[] {
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }),
     maxAliasesRule({ n: limits.maxAliases, ...report }),
     costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }),
-  ] as unknown as ValidationRule[];
+  ];
 }
 
 /**

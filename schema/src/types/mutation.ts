@@ -35,7 +35,7 @@ export const Mutation = mutationType({
           },
           sampler: { kind: input.sampler ?? 'tpe' },
           seed: input.seed ?? 0,
-          ...(input.space ? { space: input.space as object } : {}),
+          ...(input.space ? { space: input.space } : {}),
         });
       },
     });

@@ -65,7 +65,7 @@ describe('frontier serve: queries, mutations and live progress', () => {
     assert.deepEqual(r.registerDevice, { id: 'my-board', name: 'My board', ramBytes: 300 * 1024 });
     const bad = await gql(t.url, 'mutation($s: JSON!) { registerDevice(spec: $s) { id } }', { variables: { s: { ...spec, ramBytes: -1 } } });
     assert.equal(bad.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.match(bad.body.errors![0]!.message, /ramBytes/);
+    assert.match(bad.body.errors[0].message, /ramBytes/);
     const notObject = await gql(t.url, 'mutation { registerDevice(spec: [1, 2]) { id } }');
     assert.equal(notObject.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   });
@@ -172,7 +172,7 @@ describe('frontier serve: queries, mutations and live progress', () => {
     assert.equal(unknown.body.errors?.[0]?.extensions?.code, 'NOT_FOUND');
     const badLimit = await gql(t.url, `query($m: ID!) { paretoFront(modelId: $m, deviceId: "stm32h7", constraints: { minAccuracy: 90 }) { version } }`, { variables: { m: mlp.id } });
     assert.equal(badLimit.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.match(badLimit.body.errors![0]!.message, /minAccuracy must be a number > 0 and ≤ 1, got 90/);
+    assert.match(badLimit.body.errors[0].message, /minAccuracy must be a number > 0 and ≤ 1, got 90/);
   });
 
   it('batches the store calls of paretoFront and runs whatever the number of members and runs', async () => {
@@ -231,9 +231,9 @@ describe('frontier serve: queries, mutations and live progress', () => {
     assert.ok(kept.run.candidates.edges.every((e: { node: { artifact: unknown } }) => e.node.artifact));
     const again = await gql(t.url, 'mutation($r: ID!) { cancelSearch(runId: $r) { status } }', { variables: { r: startSearch.id } });
     assert.equal(again.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.match(again.body.errors![0]!.message, /already CANCELLED/);
+    assert.match(again.body.errors[0].message, /already CANCELLED/);
     const bad = await gql(t.url, `mutation($m: ID!) { startSearch(input: { modelId: $m, deviceId: "stm32h7", budget: { evaluations: 0 } }) { id } }`, { variables: { m: mlp.id } });
     assert.equal(bad.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.match(bad.body.errors![0]!.message, /budget.evaluations must be a positive integer, got 0/);
+    assert.match(bad.body.errors[0].message, /budget.evaluations must be a positive integer, got 0/);
   });
 });
