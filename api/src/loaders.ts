@@ -4,7 +4,8 @@ import type { Loaders } from '@frontier/schema';
 
 /**
  * DataLoaders over the store: the loads of one tick become one store call per entity kind,
- * whatever the number of ids (`getCandidates`, `listModels`, `listDevices`, `listRuns`). HTTP
+ * whatever the number of ids (`getCandidates`; a get for one id, else `listModels`, `listDevices`,
+ * `listRuns`). HTTP
  * requests get caching loaders of their own; subscriptions share non-caching ones, so 300
  * subscribers resolving the same event still make one call and never see a stale run.
  */
@@ -16,8 +17,14 @@ export function createLoaders(store: Store, options: { readonly cache?: boolean 
       async (ids) => (ids.length === 1 ? [await store.getRun(ids[0]!).catch(asError)] : pick(await store.listRuns(), ids, 'run', (id) => store.getRun(id))),
       { cache },
     ),
-    model: new DataLoader<string, Model>(async (ids) => pick(await store.listModels(), ids, 'model'), { cache }),
-    device: new DataLoader<string, Device>(async (ids) => pick(await store.listDevices(), ids, 'device'), { cache }),
+    model: new DataLoader<string, Model>(
+      async (ids) => (ids.length === 1 ? [await store.getModel(ids[0]!).catch(asError)] : pick(await store.listModels(), ids, 'model')),
+      { cache },
+    ),
+    device: new DataLoader<string, Device>(
+      async (ids) => (ids.length === 1 ? [await store.getDevice(ids[0]!).catch(asError)] : pick(await store.listDevices(), ids, 'device')),
+      { cache },
+    ),
   };
 }
 
