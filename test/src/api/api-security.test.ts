@@ -2,11 +2,14 @@
 // the server keeps serving. A token-protected production server; no search runs here.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ApiError, parseTokens, startServer } from '@frontier/api';
 import { openStore } from '@frontier/search';
 import { gql, startTestServer, type TestServer } from '../support/api-server.js';
 import { freshDataDir } from '../support/data-dir.js';
+import { repoRoot } from '../support/frontier-cli.js';
 
 const READ = 'read-token-0123456789abcdef';
 const WRITE = 'write-token-0123456789abcdef';
@@ -115,7 +118,7 @@ describe('frontier serve: security and limits', () => {
     await stillServing();
   });
 
-  it('refuses an oversized and a malformed model upload before storing anything', async () => {
+  it('refuses an oversized, a malformed and an unsupported model upload before storing anything', async () => {
     const auth = { authorization: `Bearer ${WRITE}`, 'content-type': 'application/octet-stream' };
     const big = await fetch(`${t.url}/models?name=big`, { method: 'POST', body: new Uint8Array(UPLOAD_LIMIT + 1), headers: auth });
     assert.equal(big.status, 413);
@@ -125,6 +128,11 @@ describe('frontier serve: security and limits', () => {
     const error = await codeOf(junk);
     assert.equal(error.extensions?.code, 'BAD_USER_INPUT');
     assert.match(error.message, /not an ONNX model/);
+    // A valid ONNX file with operators outside the supported set (exported by PyTorch: GELU).
+    const gelu = readFileSync(join(repoRoot, 'test', 'fixtures', 'torch-gelu-mlp.onnx'));
+    const unsupported = await fetch(`${t.url}/models?name=gelu`, { method: 'POST', body: gelu, headers: auth });
+    assert.equal(unsupported.status, 400);
+    assert.match((await codeOf(unsupported)).message, /unsupported operators: Div \(node "\/Div"\); Erf \(node "\/Erf"\)/);
     const models = await gql(t.url, '{ models { id } }', { token: READ });
     assert.deepEqual(models.body.data, { models: [] });
   });
