@@ -35,7 +35,7 @@ function layerRules(pkg) {
 }
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'bench-results/**', '.frontier/**', '.nx/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'bench-results/**', '.frontier/**', '.nx/**', '**/*.d.ts', 'schema/src/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

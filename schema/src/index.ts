@@ -1,1 +1,4 @@
-export {};
+export { buildSchema, generateArtifacts, ARTIFACT_PATHS } from './make-schema.js';
+export type { EntityLoader, HealthInfo, Loaders, Platform, SchemaContext, Scope, StartSearch } from './context.js';
+export { publicCode, publicError, requireWrite, type PublicErrorCode } from './errors.js';
+export { progressStream, MAX_QUEUED_EVENTS } from './progress-stream.js';

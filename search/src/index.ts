@@ -77,11 +77,13 @@ export type {
 } from './space/space-spec.js';
 export {
   METRICS,
+  constraintMisses,
   constraintViolation,
   metricDirection,
   parseConstraints,
   parseObjectives,
   writeMinimised,
+  type ConstraintMiss,
   type Constraints,
   type Metric,
   type TrialMetrics,
@@ -112,7 +114,8 @@ export { RunEvents, type RunEvent, type RunListener } from './engine/events.js';
 export { screenViolations, type DeviceLimits, type PreScreen, type ScreenOptions } from './engine/screen.js';
 export { FRONT_OBJECTIVES } from './engine/update-front.js';
 
-export { LocalDispatcher, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
+export { LocalDispatcher, createCandidatePool, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
 export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, type SearchDataset, type SearchServiceOptions } from './engine/search-service.js';
 export { DEFAULT_SPACE } from './space/default-space.js';
-export { frontOf } from './engine/run-front.js';
+export { frontOf, meetingConstraints } from './engine/run-front.js';
+export { selectCandidate, type Preference, type SelectOptions, type Selection } from './select/select-candidate.js';

@@ -26,6 +26,12 @@ export interface LocalDispatcherOptions {
   readonly latency?: EvaluateTask['latency'];
   /** The worker entry; tests substitute one that misbehaves on purpose. Default Frontier's. */
   readonly workerUrl?: URL;
+  /**
+   * A pool shared with other runs (a server runs several at once). Its FIFO queue interleaves the
+   * runs' tasks, each run keeping at most `pool.threads` in flight. The dispatcher does not close it;
+   * the thread, timeout and memory options above then do not apply.
+   */
+  readonly pool?: WorkerPool<CandidateTask, CandidateOutput>;
 }
 
 /**
@@ -35,14 +41,11 @@ export interface LocalDispatcherOptions {
  */
 export class LocalDispatcher implements Dispatcher {
   private readonly pool: WorkerPool<CandidateTask, CandidateOutput>;
+  private readonly ownsPool: boolean;
 
   constructor(private readonly options: LocalDispatcherOptions) {
-    this.pool = new WorkerPool<CandidateTask, CandidateOutput>({
-      filename: options.workerUrl ?? candidateWorkerUrl,
-      ...(options.threads !== undefined ? { maxThreads: options.threads } : {}),
-      taskTimeoutMs: options.taskTimeoutMs ?? 30 * 60_000,
-      maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096,
-    });
+    this.ownsPool = options.pool === undefined;
+    this.pool = options.pool ?? createCandidatePool(options);
   }
 
   get capacity(): number {
@@ -72,8 +75,8 @@ export class LocalDispatcher implements Dispatcher {
     return out.accuracy;
   }
 
-  close(): Promise<void> {
-    return this.pool.close(true);
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.close(true);
   }
 
   private async run(task: CandidateTask, signal: AbortSignal | undefined): Promise<CandidateOutput> {
@@ -84,4 +87,14 @@ export class LocalDispatcher implements Dispatcher {
       throw new DispatchFailure('threw', err instanceof Error ? err.message : String(err));
     }
   }
+}
+
+/** The worker pool that evaluates candidates, with Frontier's worker entry and limits. */
+export function createCandidatePool(options: Pick<LocalDispatcherOptions, 'threads' | 'taskTimeoutMs' | 'maxOldGenerationSizeMb' | 'workerUrl'> = {}): WorkerPool<CandidateTask, CandidateOutput> {
+  return new WorkerPool<CandidateTask, CandidateOutput>({
+    filename: options.workerUrl ?? candidateWorkerUrl,
+    ...(options.threads !== undefined ? { maxThreads: options.threads } : {}),
+    taskTimeoutMs: options.taskTimeoutMs ?? 30 * 60_000,
+    maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096,
+  });
 }

@@ -101,3 +101,27 @@ export function constraintViolation(metrics: TrialMetrics, constraints: Constrai
   }
   return total;
 }
+
+/** One limit a trial misses, and by how much (in the limit's own unit and relative to it). */
+export interface ConstraintMiss {
+  readonly constraint: keyof Constraints;
+  readonly limit: number;
+  readonly value: number;
+  /** How far past the limit the value is, in the limit's unit (always > 0). */
+  readonly excess: number;
+  /** `excess / limit`, the term this miss adds to {@link constraintViolation}. */
+  readonly relative: number;
+}
+
+/** Every limit the trial misses, in the order of {@link Constraints}' keys; empty when feasible. */
+export function constraintMisses(metrics: TrialMetrics, constraints: Constraints): ConstraintMiss[] {
+  const out: ConstraintMiss[] = [];
+  for (const [key, { metric, side }] of Object.entries(CONSTRAINT_METRICS)) {
+    const limit = constraints[key as keyof Constraints];
+    const value = metrics[metric];
+    if (limit === undefined || value === undefined) continue;
+    const excess = side === 'max' ? value - limit : limit - value;
+    if (excess > 0) out.push({ constraint: key as keyof Constraints, limit, value, excess, relative: excess / limit });
+  }
+  return out;
+}

@@ -7,6 +7,7 @@ import { kernelsSection } from './kernels.js';
 import { samplersSection } from './samplers.js';
 import { tableSection } from './table.js';
 import { engineSection } from './engine.js';
+import { apiSection } from './api.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Each lives in its own file. */
 export const SECTIONS: readonly BenchSection[] = [
@@ -18,4 +19,5 @@ export const SECTIONS: readonly BenchSection[] = [
   tableSection,
   samplersSection,
   engineSection,
+  apiSection,
 ];

@@ -1,0 +1,64 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { parse, type DocumentNode, type GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { ApiError } from './api-error.js';
+
+/** The server's limits; every one can be set in the server options. */
+export interface Limits {
+  /** Deepest selection (the contract's deepest useful query, run → front → members → run → model, is 6). */
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  /** Lexical tokens in one document. */
+  readonly maxTokens: number;
+  /** graphql-armor's cost: objects 2, scalars 1, times a factor 1.5 per level of depth. */
+  readonly maxCost: number;
+  /** Body of a GraphQL request. */
+  readonly bodyBytes: number;
+  /** Body of a model upload (`POST /models`). */
+  readonly uploadBytes: number;
+  /** A WebSocket whose unsent data passes this is closed (a stalled subscriber). */
+  readonly sendBufferBytes: number;
+  /** Open WebSocket connections per token (per server when there are no tokens). */
+  readonly connectionsPerToken: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxCost: 20_000,
+  bodyBytes: 1024 * 1024,
+  uploadBytes: 64 * 1024 * 1024,
+  sendBufferBytes: 4 * 1024 * 1024,
+  connectionsPerToken: 500,
+};
+
+/** Defaults overridden by `partial`, each checked to be a positive integer. @throws ApiError BAD_OPTION */
+export function resolveLimits(partial: Partial<Limits> = {}): Limits {
+  const limits = { ...DEFAULT_LIMITS, ...partial };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1) throw new ApiError('BAD_OPTION', `limits.${key} must be a positive integer, got ${value}`);
+  }
+  return limits;
+}
+
+/** Validation rules for depth, aliases and cost (graphql-armor), added to GraphQL's own. */
+export function limitRules(limits: Limits): ValidationRule[] {
+  // Reported as validation errors (400 GRAPHQL_VALIDATION_FAILED); by default the rules throw,
+  // which servers turn into a 500.
+  const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
+  return [
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }),
+    maxAliasesRule({ n: limits.maxAliases, ...report }),
+    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }),
+  ];
+}
+
+/**
+ * Parses a document, refusing one of more than `maxTokens` tokens before it is fully read
+ * (graphql-js's own `maxTokens`, the same limit Apollo applies through `parseOptions`).
+ */
+export function parseWithTokenLimit(source: string, maxTokens: number): DocumentNode {
+  return parse(source, { maxTokens });
+}

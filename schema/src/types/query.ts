@@ -1,0 +1,66 @@
+import { isStoreError, selectCandidate } from '@frontier/search';
+import { arg, idArg, intArg, nonNull, queryType, stringArg } from 'nexus';
+import { toMissView, toSearchConstraints } from '../constraints.js';
+import { paginate } from '../cursor.js';
+import { frontMembers, frontView } from '../front-view.js';
+
+/** The dataset fronts are kept for unless a query names another. */
+const DEFAULT_DATASET = 'fashion-mnist';
+
+/** `undefined` → null for a get of an unknown id (nullable by the contract), other errors rethrown. */
+async function orNull<T>(load: Promise<T>): Promise<T | null> {
+  try {
+    return await load;
+  } catch (err) {
+    if (isStoreError(err, 'NOT_FOUND')) return null;
+    throw err;
+  }
+}
+
+export const Query = queryType({
+  definition(t) {
+    t.nonNull.field('health', { type: 'Health', resolve: (_r, _a, ctx) => ctx.platform.health() });
+    t.nonNull.list.nonNull.field('devices', { type: 'Device', resolve: (_r, _a, ctx) => ctx.store.listDevices() });
+    t.field('device', { type: 'Device', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.device.load(id)) });
+    t.nonNull.list.nonNull.field('models', { type: 'Model', resolve: (_r, _a, ctx) => ctx.store.listModels() });
+    t.field('model', { type: 'Model', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.model.load(id)) });
+    t.nonNull.field('runs', {
+      type: 'SearchRunConnection',
+      description: 'Runs, newest first.',
+      args: { first: intArg(), after: stringArg(), status: arg({ type: 'RunStatus' }) },
+      resolve: async (_r, args, ctx) => paginate(await ctx.store.listRuns(args.status ? { status: args.status } : {}), args),
+    });
+    t.field('run', { type: 'SearchRun', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.run.load(id)) });
+    t.field('candidate', { type: 'Candidate', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.candidate.load(id)) });
+    t.nonNull.field('paretoFront', {
+      type: 'Front',
+      description: 'The stored front of a model on a device (across runs), members meeting the constraints.',
+      args: { modelId: nonNull(idArg()), deviceId: nonNull(idArg()), constraints: arg({ type: 'ConstraintsInput' }), dataset: stringArg() },
+      resolve: async (_r, args, ctx) => {
+        await Promise.all([ctx.loaders.model.load(args.modelId), ctx.loaders.device.load(args.deviceId)]);
+        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: args.dataset ?? DEFAULT_DATASET };
+        return frontView(ctx, key, toSearchConstraints(args.constraints));
+      },
+    });
+    t.nonNull.field('select', {
+      type: 'Selection',
+      description: 'One model from the stored front under the constraints; ties broken deterministically. When none qualifies: the nearest miss.',
+      args: {
+        modelId: nonNull(idArg()),
+        deviceId: nonNull(idArg()),
+        constraints: arg({ type: 'ConstraintsInput' }),
+        prefer: arg({ type: 'Preference' }),
+        dataset: stringArg(),
+      },
+      resolve: async (_r, args, ctx) => {
+        await Promise.all([ctx.loaders.model.load(args.modelId), ctx.loaders.device.load(args.deviceId)]);
+        const constraints = toSearchConstraints(args.constraints);
+        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: args.dataset ?? DEFAULT_DATASET };
+        const members = await frontMembers(ctx, await frontView(ctx, key, {}));
+        const s = selectCandidate({ candidates: members, constraints, ...(args.prefer ? { prefer: args.prefer } : {}) });
+        if (s.candidate) return { candidate: s.candidate, unsatisfied: [] };
+        return { ...(s.nearest ? { nearest: s.nearest } : {}), unsatisfied: s.unsatisfied.map(toMissView) };
+      },
+    });
+  },
+});
