@@ -1,5 +1,6 @@
-// Test support for code that implements or uses the store port: `@frontier/search/testing`.
-// Not part of the production surface (`@frontier/search`); nothing here is imported by `src/index.ts`.
+// Test support for code that implements or uses the store port, and a real redis-server for the
+// queue's tests: `@frontier/search/testing`. Not part of the production surface
+// (`@frontier/search`); nothing here is imported by `src/index.ts`.
 export { storeContract, type StoreFixture, type StoreFixtureFactory } from './store-contract.js';
 export {
   claimed,
@@ -13,3 +14,4 @@ export {
   type ContractCase,
   type Scene,
 } from './store-contract-data.js';
+export { startRedisServer, redisServerMissing, type RedisServer } from './redis-server.js';

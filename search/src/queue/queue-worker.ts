@@ -1,0 +1,141 @@
+import os from 'node:os';
+import { join } from 'node:path';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { TaskFailure, WorkerPool, candidateWorkerUrl, type CandidateOutput, type CandidateTask } from '@frontier/workers';
+import { parseEvaluationJob, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
+import { jobFailureReason } from './job-failure.js';
+import { ModelSource } from './model-source.js';
+import { RedisBlobs } from './redis-blobs.js';
+import { CANCEL_CHANNEL, DEFAULT_QUEUE_TIMINGS, EVALUATION_QUEUE, openRedis, redisConnection, workerName, type QueueTimings } from './queue-settings.js';
+
+export interface QueueWorkerOptions {
+  readonly redisUrl: string;
+  /** Frontier's data folder of this machine: the dataset cache and the fetched models (`queue-models/`). */
+  readonly dataDir: string;
+  /** Pool threads. Default the machine's cores. */
+  readonly threads?: number;
+  /** Jobs taken at once. Default the pool's threads. */
+  readonly concurrency?: number;
+  /** An API to fetch models from when Redis does not hold them (see `ModelSource`). */
+  readonly apiUrl?: string;
+  readonly token?: string;
+  readonly timings?: QueueTimings;
+  /** Per-evaluation time limit. Default 30 minutes, as the local pool's. */
+  readonly taskTimeoutMs?: number;
+  /** V8 heap limit per thread. Default 4096 MB, as the local pool's. */
+  readonly maxOldGenerationSizeMb?: number;
+  /** The pool's worker entry; tests substitute one that misbehaves on purpose. Default Frontier's. */
+  readonly workerUrl?: URL;
+  /** Where the worker reports jobs and troubles. Default nowhere. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running `frontier worker`. */
+export interface QueueWorker {
+  /** Its name among the queue's workers. */
+  readonly name: string;
+  /** How many models it fetched over the network (each sha256 once). */
+  readonly modelFetches: number;
+  /**
+   * Stops taking jobs. Without `force` the jobs it holds are finished and handed back first; with
+   * `force` they are abandoned where they are and BullMQ's stalled check gives them to another worker.
+   */
+  close(options?: { readonly force?: boolean }): Promise<void>;
+}
+
+/**
+ * Consumes the evaluation queue: each job is validated, run on this process's own Piscina pool
+ * (the same worker entry as the local dispatcher's), and answered through the queue, the compressed
+ * model going to Redis by sha256. Needs no store. Resolves once connected to Redis.
+ */
+export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
+  const connection = redisConnection(o.redisUrl);
+  const timings = { ...DEFAULT_QUEUE_TIMINGS, ...o.timings };
+  const log = o.log ?? (() => {});
+  const pool = new WorkerPool<CandidateTask, CandidateOutput>({
+    filename: o.workerUrl ?? candidateWorkerUrl,
+    ...(o.threads !== undefined ? { maxThreads: o.threads } : {}),
+    taskTimeoutMs: o.taskTimeoutMs ?? 30 * 60_000,
+    maxOldGenerationSizeMb: o.maxOldGenerationSizeMb ?? 4096,
+  });
+  const redis = openRedis(o.redisUrl);
+  const blobs = new RedisBlobs(redis);
+  const models = new ModelSource({ blobs, cacheDir: join(o.dataDir, 'queue-models'), ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}), ...(o.token ? { token: o.token } : {}) });
+  const concurrency = o.concurrency ?? pool.threads;
+  const name = workerName({ host: os.hostname(), pid: process.pid, slots: concurrency });
+  const run = (data: EvaluationJob, signal: AbortSignal | undefined) => runJob({ data, signal, pool, models, blobs, dataDir: o.dataDir });
+  const worker = new Worker<unknown, EvaluationResult>(
+    EVALUATION_QUEUE,
+    async (job: Job, _token?: string, signal?: AbortSignal) => {
+      let data: EvaluationJob;
+      try {
+        data = parseEvaluationJob(job.data);
+      } catch (err) {
+        throw new UnrecoverableError(jobFailureReason('threw', `invalid job ${job.id}: ${(err as Error).message}`));
+      }
+      log(`job ${job.id} (${data.kind}) started`);
+      return run(data, signal);
+    },
+    {
+      connection,
+      name,
+      concurrency,
+      lockDuration: timings.lockDurationMs,
+      stalledInterval: timings.stalledIntervalMs,
+      maxStalledCount: timings.maxStalledCount,
+    },
+  );
+  worker.on('completed', (job) => log(`job ${job.id} completed`));
+  worker.on('failed', (job, err) => log(`job ${job?.id} failed: ${err.message}`));
+  worker.on('error', (err) => log(`queue: ${err.message}`));
+  const cancels = redis.duplicate();
+  cancels.on('message', (_channel: string, jobId: string) => {
+    if (worker.cancelJob(jobId, 'the run was cancelled')) log(`job ${jobId} cancelled`);
+  });
+  await cancels.subscribe(CANCEL_CHANNEL);
+  await worker.waitUntilReady();
+  return {
+    name,
+    get modelFetches() {
+      return models.fetches;
+    },
+    async close({ force = false } = {}) {
+      await worker.close(force);
+      cancels.disconnect();
+      await pool.close(force);
+      redis.disconnect();
+    },
+  };
+}
+
+interface RunJob {
+  readonly data: EvaluationJob;
+  readonly signal: AbortSignal | undefined;
+  readonly pool: WorkerPool<CandidateTask, CandidateOutput>;
+  readonly models: ModelSource;
+  readonly blobs: RedisBlobs;
+  readonly dataDir: string;
+}
+
+/** Runs one validated job on the pool; a failure becomes BullMQ's final failure with the pool's kind. */
+async function runJob({ data, signal, pool, models, blobs, dataDir }: RunJob): Promise<EvaluationResult> {
+  const options = signal ? { signal } : {};
+  try {
+    if (data.kind === 'test') {
+      const artifact = await blobs.get(data.artifactSha256);
+      if (!artifact) throw new Error(`the compressed model ${data.artifactSha256} is not in Redis`);
+      const out = await pool.run({ kind: 'test', artifact, dataset: data.dataset, dataDir }, options);
+      if (out.kind !== 'test') throw new Error(`the pool answered a ${out.kind} task`);
+      return { kind: 'test', accuracy: out.accuracy };
+    }
+    const bytes = await models.get(data.modelSha256);
+    const task: CandidateTask = { ...data, model: { sha256: data.modelSha256, bytes }, dataDir };
+    const out = await pool.run(task, options);
+    if (out.kind !== 'evaluate') throw new Error(`the pool answered a ${out.kind} task`);
+    const artifactSha256 = await blobs.put(out.artifact);
+    return { kind: 'evaluate', metrics: out.metrics, artifactSha256, provenance: out.provenance };
+  } catch (err) {
+    if (err instanceof TaskFailure) throw new UnrecoverableError(jobFailureReason(err.kind, err.message));
+    throw new UnrecoverableError(jobFailureReason('threw', err instanceof Error ? err.message : String(err)));
+  }
+}
