@@ -115,3 +115,10 @@ export { LocalDispatcher, type LocalDispatcherOptions } from './engine/local-dis
 export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, type SearchDataset, type SearchServiceOptions } from './engine/search-service.js';
 export { DEFAULT_SPACE } from './space/default-space.js';
 export { frontOf } from './engine/run-front.js';
+
+// --- queue: candidate evaluations on BullMQ (Redis) for `frontier worker` processes, run events over pub/sub ---
+export { QueueDispatcher, type QueueDispatcherOptions } from './queue/queue-dispatcher.js';
+export { queueDispatcherFor } from './queue/queue-dispatcher-for.js';
+export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue/queue-worker.js';
+export { RedisRunEventBus } from './queue/redis-run-events.js';
+export type { QueueTimings } from './queue/queue-settings.js';

@@ -2,7 +2,7 @@
 // process (its own Piscina pool, real kernels and onnxruntime-node on fashion-mlp).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -26,6 +26,7 @@ describe('QueueDispatcher with a queue worker', { skip: missing }, () => {
   let redis: RedisServer;
   const lines: string[] = [];
   let worker: QueueWorker;
+  const modelCacheDir = mkdtempSync(join(tmpdir(), 'frontier-queue-models-'));
   const open = (o: Partial<QueueDispatcherOptions> = {}) =>
     QueueDispatcher.open({ redisUrl: redis.url, model, dataset: 'fashion-mnist', device, reconcileIntervalMs: 300, ...o });
 
@@ -36,10 +37,11 @@ describe('QueueDispatcher with a queue worker', { skip: missing }, () => {
   after(async () => {
     await worker?.close();
     await redis?.stop();
+    rmSync(modelCacheDir, { recursive: true, force: true });
   });
 
   it('sends candidates to the worker and gets their results, the model fetched once', async () => {
-    worker = await startQueueWorker({ redisUrl: redis.url, dataDir, threads: 1, concurrency: 2, log: (l) => lines.push(l) });
+    worker = await startQueueWorker({ redisUrl: redis.url, dataDir, modelCacheDir, threads: 1, concurrency: 2, log: (l) => lines.push(l) });
     const d = await open();
     try {
       assert.equal(d.capacity, 2, 'the capacity follows the connected workers\' slots');
@@ -113,7 +115,7 @@ describe('QueueDispatcher with a queue worker', { skip: missing }, () => {
       const evaluation = d.evaluate(cheap(0.45), { seed: 3 });
       await new Promise((r) => setTimeout(r, 300));
       await redis.restart({ downMs: 500 });
-      worker = await startQueueWorker({ redisUrl: redis.url, dataDir, threads: 1, log: (l) => lines.push(l) });
+      worker = await startQueueWorker({ redisUrl: redis.url, dataDir, modelCacheDir, threads: 1, log: (l) => lines.push(l) });
       const outcome = await evaluation;
       assert.ok(outcome.metrics.accuracy.val > 0.5);
     } finally {

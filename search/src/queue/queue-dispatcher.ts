@@ -26,6 +26,8 @@ export interface QueueDispatcherOptions {
    * the worker slots are counted again. Default 10 000 ms.
    */
   readonly reconcileIntervalMs?: number;
+  /** Where connection troubles are reported (they are retried, never fatal). Default nowhere. */
+  readonly log?: (line: string) => void;
   /** Whether the model's bytes are put in Redis for the workers (else they fetch them from the API). Default true. */
   readonly shareModel?: boolean;
 }
@@ -61,6 +63,19 @@ export class QueueDispatcher implements Dispatcher {
     this.blobs = new RedisBlobs(this.redis);
     this.queue = new Queue(EVALUATION_QUEUE, { connection });
     this.events = new QueueEvents(EVALUATION_QUEUE, { connection });
+    const log = o.log ?? (() => {});
+    let down = false;
+    const onError = (err: Error) => {
+      if (!down) log(`redis: ${err.message}; reconnecting`);
+      down = true;
+    };
+    this.redis.on('error', onError);
+    this.redis.on('ready', () => {
+      if (down) log('redis: connected again');
+      down = false;
+    });
+    this.queue.on('error', onError);
+    this.events.on('error', onError);
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, { returnvalue }));
     this.events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, { failedReason }));
     this.timer = setInterval(() => void this.reconcile().catch(() => {}), o.reconcileIntervalMs ?? 10_000);

@@ -10,8 +10,10 @@ import { CANCEL_CHANNEL, DEFAULT_QUEUE_TIMINGS, EVALUATION_QUEUE, openRedis, red
 
 export interface QueueWorkerOptions {
   readonly redisUrl: string;
-  /** Frontier's data folder of this machine: the dataset cache and the fetched models (`queue-models/`). */
+  /** Frontier's data folder of this machine: the dataset cache, and the fetched models (`queue-models/`). */
   readonly dataDir: string;
+  /** Where fetched models are kept. Default `<dataDir>/queue-models`. */
+  readonly modelCacheDir?: string;
   /** Pool threads. Default the machine's cores. */
   readonly threads?: number;
   /** Jobs taken at once. Default the pool's threads. */
@@ -59,8 +61,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     maxOldGenerationSizeMb: o.maxOldGenerationSizeMb ?? 4096,
   });
   const redis = openRedis(o.redisUrl);
+  redis.on('error', (err: Error) => log(`redis: ${err.message}`));
   const blobs = new RedisBlobs(redis);
-  const models = new ModelSource({ blobs, cacheDir: join(o.dataDir, 'queue-models'), ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}), ...(o.token ? { token: o.token } : {}) });
+  const models = new ModelSource({ blobs, cacheDir: o.modelCacheDir ?? join(o.dataDir, 'queue-models'), ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}), ...(o.token ? { token: o.token } : {}) });
   const concurrency = o.concurrency ?? pool.threads;
   const name = workerName({ host: os.hostname(), pid: process.pid, slots: concurrency });
   const run = (data: EvaluationJob, signal: AbortSignal | undefined) => runJob({ data, signal, pool, models, blobs, dataDir: o.dataDir });
@@ -89,6 +92,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   worker.on('failed', (job, err) => log(`job ${job?.id} failed: ${err.message}`));
   worker.on('error', (err) => log(`queue: ${err.message}`));
   const cancels = redis.duplicate();
+  cancels.on('error', () => {}); // reported once, by the main connection
   cancels.on('message', (_channel: string, jobId: string) => {
     if (worker.cancelJob(jobId, 'the run was cancelled')) log(`job ${jobId} cancelled`);
   });

@@ -9,6 +9,7 @@ import { compressCommand } from './compress.js';
 import { searchCommand } from './search.js';
 import { frontCommand } from './front.js';
 import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
 
 /** Every `frontier` command, one factory per file. */
-export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand];
+export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand, workerCommand];
