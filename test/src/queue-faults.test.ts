@@ -1,0 +1,97 @@
+// Worker loss and shutdown, through a real redis-server and real `frontier worker` processes: a job
+// whose workers keep dying is retried on another one up to the limit, then fails with BullMQ's
+// reason; a worker told to stop (SIGTERM) finishes the job in hand and takes no more.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { DispatchFailure, QueueDispatcher, sha256Hex } from '@frontier/search';
+import { redisServerMissing, startRedisServer, type RedisServer } from '@frontier/search/testing';
+import { detectHostFacts, deviceCatalogue, findDevice, zooModelPath } from '@frontier/workers';
+import { freshDataDir } from './support/data-dir.js';
+import { startFrontier } from './support/frontier-cli.js';
+
+const bytes = readFileSync(zooModelPath('fashion-mlp'));
+const device = findDevice('stm32h7', deviceCatalogue(detectHostFacts()));
+const recipe = (ratio: number) => ({ prune: { ratio, structure: 'unstructured' as const } });
+
+interface Worker {
+  readonly child: ChildProcess;
+  log(): string;
+}
+
+describe('queue workers that die or are stopped', { skip: redisServerMissing() }, () => {
+  const dataDir = freshDataDir('frontier-worker-');
+  let redis: RedisServer;
+  const workers: Worker[] = [];
+
+  async function startWorker(extra: readonly string[] = []): Promise<Worker> {
+    const args = ['worker', '--redis', redis.url, '--threads', '1', '--lock-ms', '1000', '--stalled-check-ms', '500', '--data-dir', dataDir, ...extra];
+    const { child, reached } = startFrontier(args, (s) => s.includes(' ready on '));
+    let log = await reached;
+    child.stderr!.on('data', (chunk: string) => (log += chunk));
+    const w = { child, log: () => log };
+    workers.push(w);
+    return w;
+  }
+  const open = (scope: string) => QueueDispatcher.open({ redisUrl: redis.url, model: { sha256: sha256Hex(bytes), bytes }, dataset: 'fashion-mnist', device, scope, reconcileIntervalMs: 500 });
+  const until = async (cond: () => boolean) => {
+    while (!cond()) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  before(async () => (redis = await startRedisServer()));
+  after(async () => {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await redis?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('retries a job whose worker was SIGKILLed on another worker, then fails it with the reason past the limit', async () => {
+    const pool = [await startWorker(['--max-stalled', '1']), await startWorker(['--max-stalled', '1']), await startWorker(['--max-stalled', '1'])];
+    const d = await open('stalls');
+    try {
+      const evaluation = d.evaluate(recipe(0.35), { seed: 1 });
+      evaluation.catch(() => {});
+      const killed: Worker[] = [];
+      for (let round = 0; round < 2; round++) {
+        let starter: Worker | undefined;
+        await until(() => (starter = pool.find((w) => !killed.includes(w) && / started/.test(w.log()))) !== undefined);
+        starter!.child.kill('SIGKILL');
+        killed.push(starter!);
+      }
+      await assert.rejects(evaluation, (err: unknown) => {
+        assert.ok(err instanceof DispatchFailure);
+        assert.equal(err.kind, 'exited');
+        assert.match(err.message, /^the worker process running it was lost too often \(job stalled more than allowable limit\)$/);
+        return true;
+      });
+      assert.equal(killed.length, 2, 'the job was taken again by a second worker after the first was lost');
+    } finally {
+      await d.close();
+      for (const w of pool) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    }
+  });
+
+  it('finishes the job in hand on SIGTERM, takes no more, and exits 0', async () => {
+    const w = await startWorker();
+    const d = await open('sigterm');
+    try {
+      const first = d.evaluate(recipe(0.25), { seed: 2 });
+      await until(() => / started/.test(w.log()));
+      const exited = new Promise<number | null>((resolve) => w.child.once('exit', resolve));
+      w.child.kill('SIGTERM');
+      const controller = new AbortController();
+      const second = d.evaluate(recipe(0.55), { seed: 3, signal: controller.signal });
+      second.catch(() => {});
+      const outcome = await first;
+      assert.ok(outcome.metrics.accuracy.val > 0.5, 'the job in hand was finished');
+      assert.equal(await exited, 0);
+      assert.match(w.log(), /SIGTERM: finishing the jobs in hand, taking no more[\s\S]*completed[\s\S]*stopped/);
+      assert.equal((w.log().match(/ started/g) ?? []).length, 1, 'the second job was left on the queue for others');
+      controller.abort();
+      await assert.rejects(second, (err: unknown) => err instanceof DispatchFailure && err.kind === 'cancelled');
+    } finally {
+      await d.close();
+    }
+  });
+});
