@@ -1,4 +1,5 @@
 import type { RedisOptions } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { SearchError } from '../errors.js';
 
@@ -61,7 +62,7 @@ export const CANCEL_CHANNEL = 'frontier:cancel-job';
  * count, so that an engine sizes its in-flight evaluations to the workers connected right now.
  */
 export function workerName(options: { readonly host: string; readonly pid: number; readonly slots: number }): string {
-  return `${options.host}/${options.pid}/${Math.random().toString(36).slice(2, 8)}/slots=${options.slots}`;
+  return `${options.host}/${options.pid}/${randomUUID().slice(0, 8)}/slots=${options.slots}`;
 }
 
 /** The slot count in a worker's client name (see {@link workerName}); 1 for a worker named otherwise. */

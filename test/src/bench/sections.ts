@@ -6,6 +6,7 @@ import { devicesSection } from './devices.js';
 import { kernelsSection } from './kernels.js';
 import { samplersSection } from './samplers.js';
 import { engineSection } from './engine.js';
+import { scaleSection } from './scale.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Each lives in its own file. */
 export const SECTIONS: readonly BenchSection[] = [
@@ -16,4 +17,5 @@ export const SECTIONS: readonly BenchSection[] = [
   kernelsSection,
   samplersSection,
   engineSection,
+  scaleSection,
 ];
