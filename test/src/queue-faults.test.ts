@@ -5,6 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { Queue } from 'bullmq';
 import { DispatchFailure, QueueDispatcher, sha256Hex } from '@frontier/search';
 import { redisServerMissing, startRedisServer, type RedisServer } from '@frontier/search/testing';
 import { detectHostFacts, deviceCatalogue, findDevice, zooModelPath } from '@frontier/workers';
@@ -25,8 +26,8 @@ describe('queue workers that die or are stopped', { skip: redisServerMissing() }
   let redis: RedisServer;
   const workers: Worker[] = [];
 
-  async function startWorker(extra: readonly string[] = []): Promise<Worker> {
-    const args = ['worker', '--redis', redis.url, '--threads', '1', '--lock-ms', '1000', '--stalled-check-ms', '500', '--data-dir', dataDir, ...extra];
+  async function startWorker(extra: readonly string[] = ['--lock-ms', '1000', '--stalled-check-ms', '500']): Promise<Worker> {
+    const args = ['worker', '--redis', redis.url, '--threads', '1', '--data-dir', dataDir, ...extra];
     const { child, reached } = startFrontier(args, (s) => s.includes(' ready on '));
     let log = await reached;
     child.stderr!.on('data', (chunk: string) => (log += chunk));
@@ -47,7 +48,7 @@ describe('queue workers that die or are stopped', { skip: redisServerMissing() }
   });
 
   it('retries a job whose worker was SIGKILLed on another worker, then fails it with the reason past the limit', async () => {
-    const pool = [await startWorker(['--max-stalled', '1']), await startWorker(['--max-stalled', '1']), await startWorker(['--max-stalled', '1'])];
+    const pool = [await startWorker(['--lock-ms', '1000', '--stalled-check-ms', '500', '--max-stalled', '1']), await startWorker(['--lock-ms', '1000', '--stalled-check-ms', '500', '--max-stalled', '1']), await startWorker(['--lock-ms', '1000', '--stalled-check-ms', '500', '--max-stalled', '1'])];
     const d = await open('stalls');
     try {
       const evaluation = d.evaluate(recipe(0.35), { seed: 1 });
@@ -91,6 +92,33 @@ describe('queue workers that die or are stopped', { skip: redisServerMissing() }
       controller.abort();
       await assert.rejects(second, (err: unknown) => err instanceof DispatchFailure && err.kind === 'cancelled');
     } finally {
+      await d.close();
+    }
+  });
+
+  it('puts the job in hand back on the queue at a second SIGTERM, where another worker takes it', async () => {
+    // BullMQ's default 30 s lock: the job comes back by being put back, not by the stalled check.
+    const leaving = await startWorker([]);
+    const d = await open('give-back');
+    const queue = new Queue('frontier-evaluations', { connection: { url: redis.url } });
+    try {
+      const evaluation = d.evaluate({ ...recipe(0.45), distill: { temperature: 4, alpha: 0.5, epochs: 0.1, layers: 'all' as const } }, { seed: 4 });
+      await until(() => / started/.test(leaving.log()));
+      const exited = new Promise<number | null>((resolve) => leaving.child.once('exit', resolve));
+      leaving.child.kill('SIGTERM');
+      await until(() => /SIGTERM: finishing/.test(leaving.log()));
+      leaving.child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      assert.match(leaving.log(), /put back on the queue/);
+      const taker = await startWorker([]);
+      const outcome = await evaluation;
+      assert.ok(outcome.metrics.accuracy.val > 0.5);
+      assert.match(taker.log(), /completed/);
+      const jobs = (await queue.getCompleted()).filter((j) => j.id!.startsWith('give-back-'));
+      assert.equal(jobs.length, 1);
+      assert.equal(jobs[0]!.stalledCounter, 0, 'never counted as stalled');
+    } finally {
+      await queue.close();
       await d.close();
     }
   });

@@ -88,6 +88,29 @@ describe('QueueDispatcher with a queue worker', { skip: missing }, () => {
     }
   });
 
+  it('stops a job a worker is running when its run is cancelled', async () => {
+    const d = await open({ scope: 'stop' });
+    const queue = new Queue(EVALUATION_QUEUE, { connection: redisConnection(redis.url) });
+    try {
+      const controller = new AbortController();
+      const slow = { ...cheap(0.2), distill: { temperature: 4, alpha: 0.5, epochs: 0.5, layers: 'all' as const } };
+      const evaluation = d.evaluate(slow, { seed: 5, signal: controller.signal });
+      evaluation.catch(() => {});
+      const started = lines.length;
+      while (!lines.slice(started).some((l) => l.endsWith('started'))) await new Promise((r) => setTimeout(r, 10));
+      controller.abort();
+      await assert.rejects(evaluation, (err: unknown) => err instanceof DispatchFailure && err.kind === 'cancelled');
+      while (!lines.slice(started).some((l) => / failed: /.test(l))) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(lines.some((l) => /^job stop-\S+ cancelled$/.test(l)), 'the worker was told');
+      const failed = (await queue.getFailed()).filter((j) => j.id!.startsWith('stop-'));
+      assert.equal(failed.length, 1);
+      assert.match(failed[0]!.failedReason, /^cancelled: /);
+    } finally {
+      await queue.close();
+      await d.close();
+    }
+  });
+
   it('removes the queued jobs of a cancelled run', async () => {
     await worker.close();
     const d = await open({ scope: 'cancel' });

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { join } from 'node:path';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { TaskFailure, WorkerPool, candidateWorkerUrl, type CandidateOutput, type CandidateTask } from '@frontier/workers';
 import { parseEvaluationJob, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
 import { jobFailureReason } from './job-failure.js';
@@ -39,8 +39,8 @@ export interface QueueWorker {
   /** How many models it fetched over the network (each sha256 once). */
   readonly modelFetches: number;
   /**
-   * Stops taking jobs. Without `force` the jobs it holds are finished and handed back first; with
-   * `force` they are abandoned where they are and BullMQ's stalled check gives them to another worker.
+   * Stops taking jobs. Without `force` the jobs it holds are finished and answered first; with
+   * `force` they are stopped and put back on the queue at once, for another worker to take.
    */
   close(options?: { readonly force?: boolean }): Promise<void>;
 }
@@ -67,9 +67,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const concurrency = o.concurrency ?? pool.threads;
   const name = workerName({ host: os.hostname(), pid: process.pid, slots: concurrency });
   const run = (data: EvaluationJob, signal: AbortSignal | undefined) => runJob({ data, signal, pool, models, blobs, dataDir: o.dataDir });
+  /** The jobs in hand, with their lock tokens (to give them back), and those given back. */
+  const inHand = new Map<string, { job: Job; token: string }>();
+  const givenBack = new Set<string>();
   const worker = new Worker<unknown, EvaluationResult>(
     EVALUATION_QUEUE,
-    async (job: Job, _token?: string, signal?: AbortSignal) => {
+    async (job: Job, token?: string, signal?: AbortSignal) => {
       let data: EvaluationJob;
       try {
         data = parseEvaluationJob(job.data);
@@ -77,7 +80,16 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         throw new UnrecoverableError(jobFailureReason('threw', `invalid job ${job.id}: ${(err as Error).message}`));
       }
       log(`job ${job.id} (${data.kind}) started`);
-      return run(data, signal);
+      inHand.set(job.id!, { job, token: token ?? '' });
+      try {
+        return await run(data, signal);
+      } catch (err) {
+        // Back on the queue already: BullMQ must neither fail nor complete it here.
+        if (givenBack.has(job.id!)) throw new WaitingError();
+        throw err;
+      } finally {
+        inHand.delete(job.id!);
+      }
     },
     {
       connection,
@@ -88,6 +100,15 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       maxStalledCount: timings.maxStalledCount,
     },
   );
+  /** Puts every job in hand back on the queue (BullMQ `moveToWait`), then stops its evaluation. */
+  const giveBack = async () => {
+    for (const [id, { job, token }] of inHand) {
+      givenBack.add(id);
+      await job.moveToWait(token).catch((err: Error) => log(`job ${id} could not be put back (${err.message}); the stalled check will`));
+      worker.cancelJob(id, 'the worker is shutting down');
+      log(`job ${id} put back on the queue`);
+    }
+  };
   worker.on('completed', (job) => log(`job ${job.id} completed`));
   worker.on('failed', (job, err) => log(`job ${job?.id} failed: ${err.message}`));
   worker.on('error', (err) => log(`queue: ${err.message}`));
@@ -104,6 +125,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       return models.fetches;
     },
     async close({ force = false } = {}) {
+      if (force) await giveBack();
       await worker.close(force);
       cancels.disconnect();
       await pool.close(force);
