@@ -1,11 +1,14 @@
 import os from 'node:os';
 import { join } from 'node:path';
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { TaskFailure, WorkerPool, candidateWorkerUrl, type CandidateOutput, type CandidateTask } from '@frontier/workers';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { WorkerPool, candidateWorkerUrl, type CandidateOutput, type CandidateTask } from '@frontier/workers';
 import { parseEvaluationJob, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
+import { JobsInHand } from './jobs-in-hand.js';
 import { jobFailureReason } from './job-failure.js';
 import { ModelSource } from './model-source.js';
 import { RedisBlobs } from './redis-blobs.js';
+import { runJob } from './run-job.js';
 import { CANCEL_CHANNEL, DEFAULT_QUEUE_TIMINGS, EVALUATION_QUEUE, openRedis, redisConnection, workerName, type QueueTimings } from './queue-settings.js';
 
 export interface QueueWorkerOptions {
@@ -66,13 +69,10 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const models = new ModelSource({ blobs, cacheDir: o.modelCacheDir ?? join(o.dataDir, 'queue-models'), ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}), ...(o.token ? { token: o.token } : {}) });
   const concurrency = o.concurrency ?? pool.threads;
   const name = workerName({ host: os.hostname(), pid: process.pid, slots: concurrency });
-  const run = (data: EvaluationJob, signal: AbortSignal | undefined) => runJob({ data, signal, pool, models, blobs, dataDir: o.dataDir });
-  /** The jobs in hand, with their lock tokens (to give them back), and those given back. */
-  const inHand = new Map<string, { job: Job; token: string }>();
-  const givenBack = new Set<string>();
+  const hands = new JobsInHand(log);
   const worker = new Worker<unknown, EvaluationResult>(
     EVALUATION_QUEUE,
-    async (job: Job, token?: string, signal?: AbortSignal) => {
+    hands.track(async (job: Job, signal?: AbortSignal) => {
       let data: EvaluationJob;
       try {
         data = parseEvaluationJob(job.data);
@@ -80,17 +80,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         throw new UnrecoverableError(jobFailureReason('threw', `invalid job ${job.id}: ${(err as Error).message}`));
       }
       log(`job ${job.id} (${data.kind}) started`);
-      inHand.set(job.id!, { job, token: token ?? '' });
-      try {
-        return await run(data, signal);
-      } catch (err) {
-        // Back on the queue already: BullMQ must neither fail nor complete it here.
-        if (givenBack.has(job.id!)) throw new WaitingError();
-        throw err;
-      } finally {
-        inHand.delete(job.id!);
-      }
-    },
+      return runJob({ data, signal, pool, models, blobs, dataDir: o.dataDir });
+    }),
     {
       connection,
       name,
@@ -100,24 +91,10 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       maxStalledCount: timings.maxStalledCount,
     },
   );
-  /** Puts every job in hand back on the queue (BullMQ `moveToWait`), then stops its evaluation. */
-  const giveBack = async () => {
-    for (const [id, { job, token }] of inHand) {
-      givenBack.add(id);
-      await job.moveToWait(token).catch((err: Error) => log(`job ${id} could not be put back (${err.message}); the stalled check will`));
-      worker.cancelJob(id, 'the worker is shutting down');
-      log(`job ${id} put back on the queue`);
-    }
-  };
   worker.on('completed', (job) => log(`job ${job.id} completed`));
   worker.on('failed', (job, err) => log(`job ${job?.id} failed: ${err.message}`));
   worker.on('error', (err) => log(`queue: ${err.message}`));
-  const cancels = redis.duplicate();
-  cancels.on('error', () => {}); // reported once, by the main connection
-  cancels.on('message', (_channel: string, jobId: string) => {
-    if (worker.cancelJob(jobId, 'the run was cancelled')) log(`job ${jobId} cancelled`);
-  });
-  await cancels.subscribe(CANCEL_CHANNEL);
+  const cancels = await listenForCancels(redis, worker, log);
   await worker.waitUntilReady();
   return {
     name,
@@ -125,7 +102,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       return models.fetches;
     },
     async close({ force = false } = {}) {
-      if (force) await giveBack();
+      if (force) await hands.giveBack(worker);
       await worker.close(force);
       cancels.disconnect();
       await pool.close(force);
@@ -134,34 +111,13 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   };
 }
 
-interface RunJob {
-  readonly data: EvaluationJob;
-  readonly signal: AbortSignal | undefined;
-  readonly pool: WorkerPool<CandidateTask, CandidateOutput>;
-  readonly models: ModelSource;
-  readonly blobs: RedisBlobs;
-  readonly dataDir: string;
-}
-
-/** Runs one validated job on the pool; a failure becomes BullMQ's final failure with the pool's kind. */
-async function runJob({ data, signal, pool, models, blobs, dataDir }: RunJob): Promise<EvaluationResult> {
-  const options = signal ? { signal } : {};
-  try {
-    if (data.kind === 'test') {
-      const artifact = await blobs.get(data.artifactSha256);
-      if (!artifact) throw new Error(`the compressed model ${data.artifactSha256} is not in Redis`);
-      const out = await pool.run({ kind: 'test', artifact, dataset: data.dataset, dataDir }, options);
-      if (out.kind !== 'test') throw new Error(`the pool answered a ${out.kind} task`);
-      return { kind: 'test', accuracy: out.accuracy };
-    }
-    const bytes = await models.get(data.modelSha256);
-    const task: CandidateTask = { ...data, model: { sha256: data.modelSha256, bytes }, dataDir };
-    const out = await pool.run(task, options);
-    if (out.kind !== 'evaluate') throw new Error(`the pool answered a ${out.kind} task`);
-    const artifactSha256 = await blobs.put(out.artifact);
-    return { kind: 'evaluate', metrics: out.metrics, artifactSha256, provenance: out.provenance };
-  } catch (err) {
-    if (err instanceof TaskFailure) throw new UnrecoverableError(jobFailureReason(err.kind, err.message));
-    throw new UnrecoverableError(jobFailureReason('threw', err instanceof Error ? err.message : String(err)));
-  }
+/** Stops a job of this worker when an engine cancels it (a cancelled run), over pub/sub. */
+async function listenForCancels(redis: Redis, worker: Worker, log: (line: string) => void): Promise<Redis> {
+  const cancels = redis.duplicate();
+  cancels.on('error', () => {}); // reported once, by the main connection
+  cancels.on('message', (_channel: string, jobId: string) => {
+    if (worker.cancelJob(jobId, 'the run was cancelled')) log(`job ${jobId} cancelled`);
+  });
+  await cancels.subscribe(CANCEL_CHANNEL);
+  return cancels;
 }
