@@ -113,7 +113,9 @@ describe('QueueDispatcher with a queue worker', { skip: missing }, () => {
 
   it('removes the queued jobs of a cancelled run', async () => {
     await worker.close();
-    const d = await open({ scope: 'cancel' });
+    const notes: string[] = [];
+    const d = await open({ scope: 'cancel', log: (l) => notes.push(l) });
+    assert.match(notes.join('\n'), /no frontier worker is connected to this Redis yet: evaluations wait in the queue until one is/);
     const queue = new Queue(EVALUATION_QUEUE, { connection: redisConnection(redis.url) });
     try {
       const controller = new AbortController();

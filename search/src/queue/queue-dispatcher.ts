@@ -87,7 +87,9 @@ export class QueueDispatcher implements Dispatcher {
     try {
       await Promise.all([d.queue.waitUntilReady(), d.events.waitUntilReady()]);
       if (options.shareModel !== false) await d.blobs.put(options.model.bytes);
-      await d.countSlots();
+      if ((await d.countSlots()) === 0) {
+        options.log?.(`no frontier worker is connected to this Redis yet: evaluations wait in the queue until one is (frontier worker --redis ${options.redisUrl})`);
+      }
       return d;
     } catch (err) {
       await d.close();
@@ -223,9 +225,11 @@ export class QueueDispatcher implements Dispatcher {
     }
   }
 
-  private async countSlots(): Promise<void> {
+  /** Counts the connected workers (BullMQ lists them among Redis's clients) and their slots; returns the workers. */
+  private async countSlots(): Promise<number> {
     const workers = await this.queue.getWorkers();
     const names = new Set(workers.map((w) => String(w['rawname'] ?? w['name'])));
     this.slots = Math.max(1, [...names].reduce((sum, n) => sum + slotsOfWorker(n), 0));
+    return names.size;
   }
 }

@@ -38,6 +38,15 @@ const CHEAP_EVALUATIONS = [4, 8] as const;
 interface Outcome {
   readonly candidates: readonly Candidate[];
   readonly wallMs: number;
+  /** CPU time of the worker processes over the run (all their threads), when measured. */
+  readonly workerCpuMs?: number;
+}
+
+/** CPU time a process has used so far, in clock ticks of 10 ms (`/proc/PID/stat` utime + stime; CLK_TCK is 100 on Linux). */
+function cpuTicks(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (proc(5)).
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 interface Context {
@@ -123,16 +132,24 @@ export const scaleSection: BenchSection = {
       for (const n of WORKER_ORDER) {
         // One worker of the two is paused by stopping it; it is started again for the 2-worker runs.
         if (n === 1 && workers.length === 2) await stop(workers.pop()!);
-        if (n === 2 && workers.length === 1) workers.push(await startWorker(redis.url, datasetDir));
-        runs.get(n)!.push(await search(ctx, { space: SPACE, evaluations: EVALUATIONS, dispatcherFor: viaQueue }));
+        if (n === 2 && workers.length === 1) {
+          workers.push(await startWorker(redis.url, datasetDir));
+          await search(ctx, { space: CHEAP_SPACE, evaluations: 4, dispatcherFor: viaQueue }); // warms the new one
+        }
+        const ticks0 = workers.map(cpuTicks);
+        const outcome = await search(ctx, { space: SPACE, evaluations: EVALUATIONS, dispatcherFor: viaQueue });
+        const cpuMs = sum(workers.map((w, i) => cpuTicks(w) - ticks0[i]!)) * 10;
+        runs.get(n)!.push({ ...outcome, workerCpuMs: cpuMs });
       }
       const keys = new Set([...runs.values()].flat().map((r) => evaluated(r).map((c) => c.recipeKey).sort().join('\n')));
       if (keys.size !== 1) throw new Error('the runs evaluated different recipes: their rates would not be comparable');
       while (workers.length > 1) await stop(workers.pop()!);
-      const queueCheap = await marginalOverheadMs(ctx, viaQueue);
-      await stop(workers.pop()!);
-      const localCheap = await marginalOverheadMs(ctx, undefined);
-      return records(runs, queueCheap, localCheap);
+      // ABBA again: queue, local, local, queue; the idle worker waits on Redis meanwhile.
+      const overheads = { queue: [] as number[], local: [] as number[] };
+      for (const path of ['queue', 'local', 'local', 'queue'] as const) {
+        overheads[path].push(await marginalOverheadMs(ctx, path === 'queue' ? viaQueue : undefined));
+      }
+      return records(runs, overheads);
     } finally {
       for (const w of workers) await stop(w);
       await redis.stop();
@@ -141,16 +158,20 @@ export const scaleSection: BenchSection = {
   },
 };
 
-function records(runs: Map<number, Outcome[]>, queueMs: number, localMs: number): BenchRecord[] {
+function records(runs: Map<number, Outcome[]>, overheads: { queue: number[]; local: number[] }): BenchRecord[] {
+  const [queueMs, localMs] = [sum(overheads.queue) / overheads.queue.length, sum(overheads.local) / overheads.local.length];
+  const each = (ms: number[]) => ms.map((m) => m.toFixed(0)).join(', ');
   const [one, two] = [perMinute(runs.get(1)!), perMinute(runs.get(2)!)];
-  const cores = os.availableParallelism();
+  const machineCores = os.availableParallelism();
   const walls = (n: number) => runs.get(n)!.map((r) => `${(r.wallMs / 1000).toFixed(1)} s`).join(', ');
+  /** Cores the worker processes got on average: their CPU time over the runs' wall time. */
+  const cores = (n: number) => (sum(runs.get(n)!.map((r) => r.workerCpuMs ?? 0)) / sum(runs.get(n)!.map((r) => r.wallMs))).toFixed(2);
   const work =
     `${MODEL} on ${DEVICE}, the first ${EVALUATIONS} recipes of the seeded grid order over a ${defineSpace(SPACE).size}-recipe space (distill 0.05 epoch optional), the same in every run, ` +
     `runs in worker order ${WORKER_ORDER.join(',')}, fresh SQLite store each, one local redis-server, workers warm (dataset loaded, model fetched)`;
-  const shared = `${cores} cores shared with the engine process, redis-server and other work (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end): noisy`;
+  const shared = `${machineCores} cores shared with the engine process, redis-server and other work (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end): noisy`;
   return [
-    { name: 'scale.candidates_per_min.1_worker', value: one, unit: 'candidates/min', note: `${work}; runs ${walls(1)}` },
+    { name: 'scale.candidates_per_min.1_worker', value: one, unit: 'candidates/min', note: `${work}; runs ${walls(1)}; the worker got ${cores(1)} cores on average` },
     {
       name: 'scale.candidates_per_min.2_workers',
       value: two,
@@ -158,7 +179,7 @@ function records(runs: Map<number, Outcome[]>, queueMs: number, localMs: number)
       against: { name: '1 worker', value: one, unit: 'candidates/min' },
       ratio: two / one,
       ratioMeaning: '2-worker / 1-worker rate (goal ≥ 1.8 on 2 free cores)',
-      note: `2 worker processes of 1 thread each; runs ${walls(2)}; ${shared}`,
+      note: `2 worker processes of 1 thread each; runs ${walls(2)}; the workers got ${cores(2)} cores on average together (vs ${cores(1)} for one: the ceiling of the ratio here); ${shared}`,
     },
     {
       name: 'scale.queue_overhead_per_job',
@@ -168,7 +189,7 @@ function records(runs: Map<number, Outcome[]>, queueMs: number, localMs: number)
       note:
         `cheap recipes (prune + 8-bit weights, no fine-tuning) one at a time, 1 warm worker process of 1 thread vs the local pool of 1 thread; ` +
         `overhead = wall − Σ worker totalMs (dispatch, transport of model and artifact, storage, the engine's own work, test-split evaluations of front members), ` +
-        `per extra candidate between runs of ${CHEAP_EVALUATIONS.join(' and ')} candidates, so fixed costs cancel; queue ${queueMs.toFixed(0)} ms vs local ${localMs.toFixed(0)} ms per job; noisy`,
+        `per extra candidate between runs of ${CHEAP_EVALUATIONS.join(' and ')} candidates, so fixed costs cancel; means of 2 such pairs per path in ABBA order (queue ${each(overheads.queue)} ms, local ${each(overheads.local)} ms); noisy`,
     },
   ];
 }
