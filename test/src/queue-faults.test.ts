@@ -4,13 +4,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { DispatchFailure, QueueDispatcher, sha256Hex } from '@frontier/search';
+import { DispatchFailure, QueueDispatcher, openStore, sha256Hex } from '@frontier/search';
 import { redisServerMissing, startRedisServer, type RedisServer } from '@frontier/search/testing';
 import { detectHostFacts, deviceCatalogue, findDevice, zooModelPath } from '@frontier/workers';
 import { freshDataDir } from './support/data-dir.js';
-import { startFrontier } from './support/frontier-cli.js';
+import { frontierAsync, startFrontier } from './support/frontier-cli.js';
 
 const bytes = readFileSync(zooModelPath('fashion-mlp'));
 const device = findDevice('stm32h7', deviceCatalogue(detectHostFacts()));
@@ -120,6 +121,41 @@ describe('queue workers that die or are stopped', { skip: redisServerMissing() }
     } finally {
       await queue.close();
       await d.close();
+    }
+  });
+
+  it('stores once the results that reach an engine twice: killed with jobs in flight, then resumed', async () => {
+    const pair = [await startWorker(), await startWorker()];
+    const storeDir = freshDataDir();
+    try {
+      const spacePath = join(storeDir, 'space.json');
+      writeFileSync(spacePath, JSON.stringify({ prune: { optional: false, ratio: { values: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] }, structure: { values: ['unstructured'] } } }));
+      const args = ['search', '--model', 'fashion-mlp', '--device', 'stm32h7', '--budget', '6', '--sampler', 'grid', '--space', spacePath, '--redis', redis.url, '--data-dir', storeDir];
+      const { child, reached } = startFrontier(args, (s) => s.includes(': starting'));
+      const stderr = await reached;
+      const runId = /run (\w+): starting/.exec(stderr)![1]!;
+      const seen = (what: 'started' | 'completed') =>
+        pair.flatMap((w) => [...w.log().matchAll(new RegExp(`job (${runId}-evaluate-\\w+)${what === 'started' ? ' \\(evaluate\\)' : ''} ${what}`, 'g'))].map((m) => m[1]!));
+      // Killed with a third evaluation on a worker: its result arrives while no engine listens.
+      await until(() => seen('started').length >= 3);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const resumed = await frontierAsync(['search', '--resume', runId, '--redis', redis.url, '--data-dir', storeDir, '--json']);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.equal(JSON.parse(resumed.stdout).run.status, 'DONE');
+      const store = await openStore({ dataDir: storeDir });
+      const all = await store.listCandidates({ runId });
+      await store.close();
+      const done = all.filter((c) => c.status === 'DONE');
+      assert.equal(done.length, 6, 'every candidate DONE, none lost or stuck');
+      assert.equal(new Set(done.map((c) => c.recipeKey)).size, 6, 'each stored once');
+      // The evaluation in flight at the kill was collected from the queue on resume, not run again.
+      await until(() => new Set(seen('completed')).size >= 6);
+      assert.equal(seen('started').length, 6, 'no evaluation started twice');
+      assert.equal(seen('completed').length, 6, 'no evaluation completed twice');
+    } finally {
+      for (const w of pair) w.child.kill('SIGKILL');
+      rmSync(storeDir, { recursive: true, force: true });
     }
   });
 });
