@@ -13,6 +13,8 @@ export interface ModelSourceOptions {
   readonly token?: string;
 }
 
+const MODELS_IN_MEMORY = 4;
+
 /**
  * A worker's models by sha256: fetched once — from Redis (where the engine puts them) or else from
  * the API's `/artifacts` — checked against their hash, and kept in memory and on disk.
@@ -32,6 +34,8 @@ export class ModelSource {
     if (!bytes) {
       bytes = this.load(sha256);
       this.memory.set(sha256, bytes);
+      // A few models stay in memory (a worker serves few runs at once); the others are on disk.
+      if (this.memory.size > MODELS_IN_MEMORY) this.memory.delete(this.memory.keys().next().value!);
       // A failed fetch is not remembered: the next job asks again.
       bytes.catch(() => this.memory.delete(sha256));
     }

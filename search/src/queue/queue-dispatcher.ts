@@ -214,10 +214,11 @@ export class QueueDispatcher implements Dispatcher {
   /** See `reconcileIntervalMs`. */
   private async reconcile(): Promise<void> {
     await this.countSlots();
+    // Kept alive for as long as the run goes on, and put back if a restarted Redis lost it.
+    if (this.o.shareModel !== false && !(await this.blobs.touch(this.o.model.sha256))) await this.blobs.put(this.o.model.bytes);
     for (const [id, list] of [...this.waiters]) {
       const state = await this.queue.getJobState(id);
       if (state === 'unknown') {
-        if (this.o.shareModel !== false && !(await this.blobs.has(this.o.model.sha256))) await this.blobs.put(this.o.model.bytes);
         await this.enqueue(id, list[0]!.job);
       } else {
         await this.collect(id);

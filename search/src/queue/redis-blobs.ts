@@ -1,13 +1,16 @@
 import type { Redis } from 'ioredis';
 import { sha256Hex } from '../store/artifact-files.js';
 
-/** How long a blob stays in Redis after it was last written: a day, enough for any run's jobs. */
-const BLOB_TTL_SECONDS = 24 * 3600;
+/**
+ * How long a blob stays in Redis after it was last written or touched: 2 hours, beyond the hour
+ * for which finished jobs are kept (a job's result must still find its compressed model).
+ */
+const BLOB_TTL_SECONDS = 2 * 3600;
 
 /**
  * Content-addressed bytes in Redis (`frontier:blob:<sha256>`): the models an engine shares with its
  * workers and the compressed models the workers hand back. Blobs expire a day after their last
- * write, so an abandoned run leaves nothing behind for long.
+ * write or touch, so an abandoned run leaves nothing behind for long.
  */
 export class RedisBlobs {
   constructor(private readonly redis: Redis) {}
@@ -28,9 +31,9 @@ export class RedisBlobs {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  /** Whether Redis holds the blob. */
-  async has(sha256: string): Promise<boolean> {
-    return (await this.redis.exists(blobKey(sha256))) === 1;
+  /** Extends a blob's life; false when Redis does not hold it (any more). */
+  async touch(sha256: string): Promise<boolean> {
+    return (await this.redis.expire(blobKey(sha256), BLOB_TTL_SECONDS)) === 1;
   }
 }
 

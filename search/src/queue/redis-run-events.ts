@@ -63,9 +63,15 @@ export class RedisRunEventBus {
     return () => this.listeners.delete(entry);
   }
 
+  /** Sends what is still pending (waiting at most 2 s for an unreachable Redis), then disconnects. */
   async close(): Promise<void> {
     this.listeners.clear();
-    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+    const quit = Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([quit, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
+    this.subscriber.disconnect();
+    this.publisher.disconnect();
   }
 
   private deliver(message: string): void {
