@@ -35,7 +35,7 @@ describe('a search on two frontier worker processes through Redis', { skip: redi
     const args = ['worker', '--redis', redis.url, '--threads', '1', '--lock-ms', '2000', '--stalled-check-ms', '1000', '--data-dir', workerDir];
     const { child, reached } = startFrontier(args, (s) => s.includes(' ready on '));
     let log = await reached;
-    child.stderr!.on('data', (chunk: string) => (log += chunk));
+    child.stderr.on('data', (chunk: string) => (log += chunk));
     const w = { child, log: () => log };
     workers.push(w);
     return w;
@@ -46,8 +46,8 @@ describe('a search on two frontier worker processes through Redis', { skip: redi
     const { child, reached } = startFrontier(['search', '--redis', redis.url, '--data-dir', dataDir, '--json', ...args], (s) => s.includes(': starting'));
     let stderr = await reached;
     let stdout = '';
-    child.stderr!.on('data', (chunk: string) => (stderr += chunk));
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     await during(() => stderr);
     const code = await exited;

@@ -31,7 +31,7 @@ describe('queue workers that die or are stopped', { skip: redisServerMissing() }
     const args = ['worker', '--redis', redis.url, '--threads', '1', '--data-dir', dataDir, ...extra];
     const { child, reached } = startFrontier(args, (s) => s.includes(' ready on '));
     let log = await reached;
-    child.stderr!.on('data', (chunk: string) => (log += chunk));
+    child.stderr.on('data', (chunk: string) => (log += chunk));
     const w = { child, log: () => log };
     workers.push(w);
     return w;

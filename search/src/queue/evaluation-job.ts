@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
-import { validateDeviceSpec, type CandidateFigures, type DeviceSpec, type EvaluateTask } from '@frontier/workers';
+import {
+  parseRecipe,
+  recipeKey,
+  show,
+  validateDeviceSpec,
+  type CandidateMetrics,
+  type DeviceSpec,
+  type EvaluateTask,
+  type Provenance,
+  type Recipe,
+} from '@frontier/workers';
 import { SearchError } from '../errors.js';
-import { recipeKey } from '../recipe/canonical-recipe.js';
-import { parseRecipe } from '../recipe/parse-recipe.js';
-import type { Recipe } from '../recipe/recipe.js';
-import type { Provenance } from '../store/types.js';
 
 /** The datasets a queued evaluation can name (the pool's built-in ones). */
 const JOB_DATASETS = ['fashion-mnist'] as const;
@@ -33,7 +39,7 @@ export type EvaluationJob = EvaluateJob | TestJob;
 
 /** What a worker hands back: figures and the sha256 of the compressed model it stored in Redis. */
 export type EvaluationResult =
-  | { readonly kind: 'evaluate'; readonly metrics: CandidateFigures; readonly artifactSha256: string; readonly provenance: Provenance }
+  | { readonly kind: 'evaluate'; readonly metrics: CandidateMetrics; readonly artifactSha256: string; readonly provenance: Provenance }
   | { readonly kind: 'test'; readonly accuracy: number };
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -98,7 +104,7 @@ export function parseEvaluationResult(value: unknown, job: EvaluationJob): Evalu
   }
   return {
     kind: 'evaluate',
-    metrics: metrics as unknown as CandidateFigures,
+    metrics: metrics as unknown as CandidateMetrics,
     artifactSha256: sha256(o['artifactSha256'], 'result.artifactSha256'),
     provenance: record(o['provenance'], 'result.provenance') as unknown as Provenance,
   };
@@ -130,12 +136,7 @@ function latency(value: unknown): NonNullable<EvaluateTask['latency']> {
     const v = o[k];
     if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) throw bad(`job.latency.${k} must be an integer ≥ 0, got ${show(v)}`);
   }
-  return o as NonNullable<EvaluateTask['latency']>;
-}
-
-function show(value: unknown): string {
-  const s = JSON.stringify(value);
-  return s === undefined ? String(value) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return o;
 }
 
 function bad(message: string): SearchError {

@@ -81,7 +81,7 @@ describe('QueueDispatcher with a queue worker', { skip: missing }, () => {
       const job = await queue.add('evaluate', { kind: 'evaluate', modelSha256: model.sha256, recipe: cheap(0.5), dataset: 'fashion-mnist', device, seed: -1 }, { jobId: 'bad-seed' });
       for (let i = 0; i < 100 && !(await job.isFailed()); i++) await new Promise((r) => setTimeout(r, 50));
       const failed = await queue.getJob('bad-seed');
-      assert.match(failed!.failedReason, /^threw: invalid job bad-seed: job\.seed must be an integer in \[0, 2\^32\), got -1$/);
+      assert.match(failed!.failedReason, /^threw \(BAD_ARGUMENT\): invalid job bad-seed: job\.seed must be an integer in \[0, 2\^32\), got -1$/);
       assert.equal(failed!.attemptsMade, 1, 'not retried');
     } finally {
       await queue.close();

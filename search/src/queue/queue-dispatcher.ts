@@ -1,7 +1,6 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DeviceSpec, EvaluateTask } from '@frontier/workers';
-import type { Recipe } from '../recipe/recipe.js';
+import type { DeviceSpec, EvaluateTask, Recipe } from '@frontier/workers';
 import { DispatchFailure, type Dispatcher, type EvaluationOutcome } from '../engine/dispatcher.js';
 import { evaluationJobId, parseEvaluationResult, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
 import { failureOfJob } from './job-failure.js';

@@ -77,7 +77,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       try {
         data = parseEvaluationJob(job.data);
       } catch (err) {
-        throw new UnrecoverableError(jobFailureReason('threw', `invalid job ${job.id}: ${(err as Error).message}`));
+        const code = (err as { code?: string }).code;
+        throw new UnrecoverableError(jobFailureReason({ kind: 'threw', message: `invalid job ${job.id}: ${(err as Error).message}`, code }));
       }
       log(`job ${job.id} (${data.kind}) started`);
       return runJob({ data, signal, pool, models, blobs, dataDir: o.dataDir });

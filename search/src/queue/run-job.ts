@@ -32,7 +32,8 @@ export async function runJob({ data, signal, pool, models, blobs, dataDir }: Run
     const artifactSha256 = await blobs.put(out.artifact);
     return { kind: 'evaluate', metrics: out.metrics, artifactSha256, provenance: out.provenance };
   } catch (err) {
-    if (err instanceof TaskFailure) throw new UnrecoverableError(jobFailureReason(err.kind, err.message));
-    throw new UnrecoverableError(jobFailureReason('threw', err instanceof Error ? err.message : String(err)));
+    if (err instanceof TaskFailure) throw new UnrecoverableError(jobFailureReason(err));
+    const code = (err as { code?: unknown } | null)?.code;
+    throw new UnrecoverableError(jobFailureReason({ kind: 'threw', message: err instanceof Error ? err.message : String(err), ...(typeof code === 'string' ? { code } : {}) }));
   }
 }

@@ -48,8 +48,8 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
       out += chunk;
       if (out.includes('Ready to accept connections')) resolve(child);
     });
