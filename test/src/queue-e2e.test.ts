@@ -23,7 +23,7 @@ interface Worker {
   log(): string;
 }
 
-describe('a search on two frontier worker processes through Redis', { skip: redisServerMissing() }, () => {
+describe('a search on two frontier worker processes through Redis', { skip: redisServerMissing(), timeout: 300_000 }, () => {
   const dataDir = freshDataDir();
   const workerDir = freshDataDir('frontier-worker-');
   const spacePath = join(dataDir, 'space.json');

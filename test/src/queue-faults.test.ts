@@ -22,7 +22,7 @@ interface Worker {
   log(): string;
 }
 
-describe('queue workers that die or are stopped', { skip: redisServerMissing() }, () => {
+describe('queue workers that die or are stopped', { skip: redisServerMissing(), timeout: 240_000 }, () => {
   const dataDir = freshDataDir('frontier-worker-');
   let redis: RedisServer;
   const workers: Worker[] = [];
@@ -118,6 +118,7 @@ describe('queue workers that die or are stopped', { skip: redisServerMissing() }
       const jobs = (await queue.getCompleted()).filter((j) => j.id!.startsWith('give-back-'));
       assert.equal(jobs.length, 1);
       assert.equal(jobs[0]!.stalledCounter, 0, 'never counted as stalled');
+      taker.child.kill('SIGKILL');
     } finally {
       await queue.close();
       await d.close();
@@ -135,7 +136,7 @@ describe('queue workers that die or are stopped', { skip: redisServerMissing() }
       const stderr = await reached;
       const runId = /run (\w+): starting/.exec(stderr)![1]!;
       const seen = (what: 'started' | 'completed') =>
-        pair.flatMap((w) => [...w.log().matchAll(new RegExp(`job (${runId}-evaluate-\\w+)${what === 'started' ? ' \\(evaluate\\)' : ''} ${what}`, 'g'))].map((m) => m[1]!));
+        workers.flatMap((w) => [...w.log().matchAll(new RegExp(`job (${runId}-evaluate-\\w+)${what === 'started' ? ' \\(evaluate\\)' : ''} ${what}`, 'g'))].map((m) => m[1]!));
       // Killed with a third evaluation on a worker: its result arrives while no engine listens.
       await until(() => seen('started').length >= 3);
       child.kill('SIGKILL');

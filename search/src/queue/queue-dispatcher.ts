@@ -113,13 +113,17 @@ export class QueueDispatcher implements Dispatcher {
     };
     const result = await this.run(job, signal);
     if (result.kind !== 'evaluate') throw new DispatchFailure('threw', `the worker answered a ${result.kind} job`);
-    const artifact = await this.blobs.get(result.artifactSha256);
+    const artifact = await this.blobs.get(result.artifactSha256).catch((err: Error) => {
+      throw new DispatchFailure('threw', err.message);
+    });
     if (!artifact) throw new DispatchFailure('threw', `the compressed model ${result.artifactSha256} is no longer in Redis`);
     return { metrics: result.metrics, artifact, provenance: result.provenance };
   }
 
   async evaluateTest(artifact: Uint8Array, { signal }: { signal?: AbortSignal }): Promise<number> {
-    const artifactSha256 = await this.blobs.put(artifact);
+    const artifactSha256 = await this.blobs.put(artifact).catch((err: Error) => {
+      throw new DispatchFailure('threw', `the compressed model could not be put in Redis: ${err.message}`);
+    });
     const result = await this.run({ kind: 'test', artifactSha256, dataset: this.o.dataset }, signal);
     if (result.kind !== 'test') throw new DispatchFailure('threw', `the worker answered a ${result.kind} job`);
     return result.accuracy;
@@ -138,6 +142,16 @@ export class QueueDispatcher implements Dispatcher {
   /** Enqueues `job` (once per id) and waits for its result; an abort removes it or stops it. */
   private async run(job: EvaluationJob, signal: AbortSignal | undefined): Promise<EvaluationResult> {
     if (signal?.aborted) throw new DispatchFailure('cancelled', 'the evaluation was cancelled');
+    try {
+      return await this.enqueueAndWait(job, signal);
+    } catch (err) {
+      // The port's contract: nothing but a DispatchFailure leaves `evaluate`.
+      if (err instanceof DispatchFailure) throw err;
+      throw new DispatchFailure('threw', `the queue failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async enqueueAndWait(job: EvaluationJob, signal: AbortSignal | undefined): Promise<EvaluationResult> {
     const id = this.jobId(job);
     const done = new Promise<EvaluationResult>((resolve, reject) => {
       const list = this.waiters.get(id) ?? [];
