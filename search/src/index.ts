@@ -119,3 +119,10 @@ export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, t
 export { DEFAULT_SPACE } from './space/default-space.js';
 export { frontOf, meetingConstraints } from './engine/run-front.js';
 export { selectCandidate, type Preference, type SelectOptions, type Selection } from './select/select-candidate.js';
+
+// --- queue: candidate evaluations on BullMQ (Redis) for `frontier worker` processes, run events over pub/sub ---
+export { QueueDispatcher, type QueueDispatcherOptions } from './queue/queue-dispatcher.js';
+export { queueDispatcherFor } from './queue/queue-dispatcher-for.js';
+export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue/queue-worker.js';
+export { RedisRunEventBus } from './queue/redis-run-events.js';
+export type { QueueTimings } from './queue/queue-settings.js';

@@ -29,11 +29,12 @@ export interface SearchServiceOptions {
   /** Pool threads per run; default the machine's cores. */
   readonly threads?: number;
   /** Builds a run's dispatcher; default the local worker pool. */
-  readonly dispatcherFor?: (context: DispatchContext) => Dispatcher;
+  readonly dispatcherFor?: (context: DispatchContext) => Dispatcher | Promise<Dispatcher>;
 }
 
 /** What a run's dispatcher is built for. */
 export interface DispatchContext {
+  readonly runId: string;
   readonly model: { readonly sha256: string; readonly bytes: Uint8Array };
   readonly dataset: SearchDataset;
   readonly dataDir: string;
@@ -122,7 +123,8 @@ export class SearchService {
     const model = await store.getModel(run.modelId);
     const device = validateDeviceSpec((await store.getDevice(run.deviceId)).spec);
     const bytes = await store.getArtifact(model.sha256);
-    const dispatcher = (this.o.dispatcherFor ?? ((c) => new LocalDispatcher(c)))({
+    const dispatcher = await (this.o.dispatcherFor ?? ((c) => new LocalDispatcher(c)))({
+      runId,
       model: { sha256: model.sha256, bytes },
       dataset: run.dataset as SearchDataset,
       dataDir: this.o.dataDir,

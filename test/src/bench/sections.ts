@@ -8,6 +8,7 @@ import { samplersSection } from './samplers.js';
 import { tableSection } from './table.js';
 import { engineSection } from './engine.js';
 import { apiSection } from './api.js';
+import { scaleSection } from './scale.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Each lives in its own file. */
 export const SECTIONS: readonly BenchSection[] = [
@@ -20,4 +21,5 @@ export const SECTIONS: readonly BenchSection[] = [
   samplersSection,
   engineSection,
   apiSection,
+  scaleSection,
 ];

@@ -46,3 +46,19 @@ export function startFrontier(args: readonly string[], ready: (stderr: string) =
   });
   return { child, reached };
 }
+
+/**
+ * Runs the binary to completion without blocking this process (unlike {@link frontier}), so that
+ * other children's output keeps flowing meanwhile.
+ */
+export function frontierAsync(args: readonly string[]): Promise<CliResult> {
+  const child = spawn(process.execPath, ['client/bin/frontier.js', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -10,6 +10,7 @@ import { searchCommand } from './search.js';
 import { frontCommand } from './front.js';
 import { trainCommand } from './train.js';
 import { serveCommand } from './serve.js';
+import { workerCommand } from './worker.js';
 
 /** Every `frontier` command, one factory per file. */
-export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand, serveCommand];
+export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand, serveCommand, workerCommand];

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_SPACE, RunEvents, SAMPLER_KINDS, SearchService, frontOf, openStore, parseConstraints, parseObjectives, type Candidate, type Run, type Store } from '@frontier/search';
+import { DEFAULT_SPACE, RedisRunEventBus, RunEvents, SAMPLER_KINDS, SearchService, frontOf, queueDispatcherFor, openStore, parseConstraints, parseObjectives, type Candidate, type Run, type Store } from '@frontier/search';
 import { defaultDataDir } from '@frontier/workers';
 import { limitConstraints } from '../limit-options.js';
 import { devicesFromOption } from '../device-option.js';
@@ -9,6 +9,7 @@ import { UsageError } from '../exit-codes.js';
 import { finiteNumber, positiveInt, toJson, type CliIo } from '../io.js';
 import { modelFromOption } from '../model-option.js';
 import { readJsonFile } from '../read-json-file.js';
+import { redisUrlOption } from '../redis-option.js';
 import { failureSummary, frontTable, progressReporter } from '../search-output.js';
 
 interface SearchOptions {
@@ -28,6 +29,7 @@ interface SearchOptions {
   resume?: string;
   export?: string;
   dataDir?: string;
+  redis?: string;
   json?: boolean;
 }
 
@@ -51,19 +53,31 @@ export function searchCommand(io: CliIo): Command {
     .option('--resume <runId>', 'resume an interrupted run instead of starting one')
     .option('--export <dir>', 'write the front\'s models into this folder as .onnx files')
     .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
+    .option('--redis <url>', 'evaluate on `frontier worker` processes through this Redis instead of local threads (default: $FRONTIER_REDIS_URL)')
     .option('--json', 'print machine-readable JSON')
     .action(async (o: SearchOptions, command: Command) => {
       if (o.resume) warnIgnored(io, command);
       const dataDir = o.dataDir ?? defaultDataDir();
+      const redisUrl = redisUrlOption(o.redis);
+      if (redisUrl && o.workers) throw new UsageError('--workers sets local threads; with --redis the workers are `frontier worker` processes');
       const store = await openStore({ dataDir });
+      const bus = redisUrl ? await RedisRunEventBus.open({ redisUrl, log: (l) => io.err(l) }) : undefined;
       try {
-        const service = new SearchService({ store, dataDir, ...(o.workers ? { threads: o.workers } : {}) });
+        const log = (line: string) => io.err(line);
+        const service = new SearchService({
+          store,
+          dataDir,
+          ...(o.workers ? { threads: o.workers } : {}),
+          ...(redisUrl ? { dispatcherFor: queueDispatcherFor(redisUrl, { log }) } : {}),
+        });
         const run = o.resume ? await store.getRun(o.resume) : await createRun(service, o);
         io.err(`run ${run.id}: ${o.resume ? 'resuming' : 'starting'} on device ${run.deviceId} (data in ${dataDir})`);
         if (o.resume) await store.requeueInterrupted({ maxAttempts: 3 });
         const events = new RunEvents((err) => io.err(`progress display failed: ${String(err)}`));
         const progress = progressReporter(io, run.budget.evaluations);
         events.subscribe(progress.listener);
+        // With a queue, the run's events also go to Redis, where other processes (servers) see them.
+        bus?.publish(events);
         const controller = new AbortController();
         const onSignal = () => controller.abort();
         process.once('SIGINT', onSignal);
@@ -76,6 +90,7 @@ export function searchCommand(io: CliIo): Command {
         }
         await report(io, store, final, o);
       } finally {
+        await bus?.close();
         await store.close();
       }
     });
