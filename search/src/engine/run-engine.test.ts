@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { Model, NewRun } from '../store/types.js';
+import type { Recipe } from '@frontier/workers';
+import type { PreScreen } from './screen.js';
 import { bruteForceFront } from '../testing/dominance-oracle.js';
 import { FakeDispatcher, fakeEstimate as estimate, fakeMetrics } from '../testing/fake-dispatcher.js';
 import { DispatchFailure } from './dispatcher.js';
