@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { createCandidatePool, DEFAULT_SPACE, LocalDispatcher, RunEvents, SearchService, type Device, type DispatchContext, type Dispatcher, type Run, type RunEvent, type Store } from '@frontier/search';
+import { createCandidatePool, DEFAULT_SPACE, LocalDispatcher, RunEvents, SearchService, type Device, type Run, type RunEvent, type RedisRunEventBus, type SearchServiceOptions, type Store } from '@frontier/search';
 import { deviceCatalogue, detectHostFacts, ZOO_ARCHITECTURES, zooModelPath, type DeviceSpec } from '@frontier/workers';
 import { publicError, type HealthInfo, type Platform, type StartSearch } from '@frontier/schema';
 
@@ -9,8 +9,13 @@ export interface EnginePlatformOptions {
   readonly dataDir: string;
   /** Threads of the shared worker pool; default the machine's cores. */
   readonly threads?: number;
-  /** Builds each run's dispatcher (a queue, later); default: the shared in-process pool. */
-  readonly dispatcherFor?: (context: DispatchContext) => Dispatcher;
+  /** Builds each run's dispatcher (the queue, `serve --redis`); default: the shared in-process pool. */
+  readonly dispatcherFor?: SearchServiceOptions['dispatcherFor'];
+  /**
+   * Run events across processes (`serve --redis`): this server's runs are published on it, and the
+   * runs of other servers sharing the store reach this server's subscribers through it.
+   */
+  readonly eventBus?: Pick<RedisRunEventBus, 'publish' | 'subscribe'>;
   readonly version: string;
   readonly log: (line: string) => void;
 }
@@ -41,9 +46,15 @@ export class EnginePlatform implements Platform {
       dispatcherFor: options.dispatcherFor ?? ((c) => new LocalDispatcher({ ...c, ...(pool ? { pool } : {}) })),
     });
     this.#events = new RunEvents((err) => options.log(`a progress listener failed: ${String(err)}`));
-    this.#events.subscribe((event) => {
+    const deliver = (event: RunEvent): void => {
       for (const listener of this.#listeners.get(event.runId) ?? []) listener(event);
-    });
+    };
+    this.#events.subscribe(deliver);
+    if (options.eventBus) {
+      options.eventBus.publish(this.#events);
+      // This server's own events already arrive through #events.
+      options.eventBus.subscribe(deliver, { ownEvents: false });
+    }
   }
 
   async health(): Promise<HealthInfo> {

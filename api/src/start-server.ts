@@ -5,10 +5,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { DispatchContext, Dispatcher, Store } from '@frontier/search';
+import type { Store } from '@frontier/search';
 import { buildSchema, type SchemaContext } from '@frontier/schema';
 import { ApiError } from './api-error.js';
-import { EnginePlatform } from './engine-platform.js';
+import { EnginePlatform, type EnginePlatformOptions } from './engine-platform.js';
 import { formatError } from './format-error.js';
 import { httpRoutes } from './http-routes.js';
 import { limitRules, resolveLimits, type Limits } from './limits.js';
@@ -38,7 +38,9 @@ export interface ServerOptions {
   readonly production?: boolean;
   readonly limits?: Partial<Limits>;
   /** Builds each run's dispatcher (a queue across machines); default the shared in-process pool. */
-  readonly dispatcherFor?: (context: DispatchContext) => Dispatcher;
+  readonly dispatcherFor?: EnginePlatformOptions['dispatcherFor'];
+  /** Run events shared with other servers over Redis (`serve --redis`). */
+  readonly eventBus?: EnginePlatformOptions['eventBus'];
   /** Register the zoo models and catalogue devices missing from the store. Default true. */
   readonly registerBuiltins?: boolean;
   /** Where the server's notes go. Default stderr. */
@@ -79,7 +81,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const limits = resolveLimits(o.limits);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const production = o.production ?? process.env['NODE_ENV'] === 'production';
-  const platform = new EnginePlatform({ store: o.store, dataDir: o.dataDir, version: VERSION, log, ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(o.dispatcherFor ? { dispatcherFor: o.dispatcherFor } : {}) });
+  const platform = new EnginePlatform({ store: o.store, dataDir: o.dataDir, version: VERSION, log, ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(o.dispatcherFor ? { dispatcherFor: o.dispatcherFor } : {}), ...(o.eventBus ? { eventBus: o.eventBus } : {}) });
   if (o.registerBuiltins ?? true) await platform.registerBuiltins();
   const resumed = await platform.resumeInterrupted();
 

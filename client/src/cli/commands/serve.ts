@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ApiError, parseTokens, startServer, type ServerOptions, type TokenTable } from '@frontier/api';
-import { openStore } from '@frontier/search';
+import { openStore, queueDispatcherFor, RedisRunEventBus } from '@frontier/search';
 import { defaultDataDir } from '@frontier/workers';
 import { UsageError } from '../exit-codes.js';
 import { positiveInt, type CliIo } from '../io.js';
+import { redisUrlOption } from '../redis-option.js';
 
 interface ServeOptions {
   port: number;
@@ -12,6 +13,7 @@ interface ServeOptions {
   data?: string;
   threads?: number;
   tokensFile?: string;
+  redis?: string;
 }
 
 /** How long a stop may take before the process exits anyway (SIGTERM must end within 10 s). */
@@ -26,24 +28,31 @@ export function serveCommand(io: CliIo): Command {
     .option('--data <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier); MONGODB_URI switches the store to MongoDB')
     .option('--threads <n>', 'evaluation threads shared by all runs (default: the machine\'s cores)', positiveInt('--threads'))
     .option('--tokens-file <file>', 'access tokens, one read:TOKEN or write:TOKEN per line (default: $FRONTIER_TOKENS)')
+    .option('--redis <url>', 'evaluate on `frontier worker` processes through this Redis and share run events with other servers (default: $FRONTIER_REDIS_URL)')
     .action(async (o: ServeOptions) => {
       const tokens = readTokens(o.tokensFile);
+      const redisUrl = redisUrlOption(o.redis);
       const dataDir = o.data ?? defaultDataDir();
+      const log = (line: string): void => io.err(line);
+      const bus = redisUrl ? await RedisRunEventBus.open({ redisUrl, log }) : undefined;
       const store = await openStore({ dataDir });
-      const options: ServerOptions = { store, dataDir, host: o.host, port: o.port, log: (line) => io.err(line), ...(o.threads ? { threads: o.threads } : {}), ...(tokens ? { tokens } : {}) };
+      const queue = redisUrl && bus ? { dispatcherFor: queueDispatcherFor(redisUrl, { log }), eventBus: bus } : {};
+      const options: ServerOptions = { store, dataDir, host: o.host, port: o.port, log, ...queue, ...(o.threads ? { threads: o.threads } : {}), ...(tokens ? { tokens } : {}) };
       let server;
       try {
         server = await startServer(options);
       } catch (err) {
         await store.close();
+        await bus?.close();
         if (err instanceof ApiError) throw new UsageError(err.message);
         throw err;
       }
-      io.err(`frontier ${server.resumed.length > 0 ? `resumed ${server.resumed.length} run(s); ` : ''}serving ${server.url}/graphql (data in ${dataDir})`);
+      io.err(`frontier ${server.resumed.length > 0 ? `resumed ${server.resumed.length} run(s); ` : ''}serving ${server.url}/graphql (data in ${dataDir}${redisUrl ? '; evaluations on the queue in Redis' : ''})`);
       await stopped();
       setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
       io.err('stopping: runs in progress stay resumable');
       await server.close({ exiting: true });
+      await bus?.close();
       // Evaluations still running end with the process (see RunningServer.close).
       process.exit(0);
     });
