@@ -45,7 +45,7 @@ describe('frontier serve: queries, mutations and live progress', () => {
       devices { id ramBytes storageBytes calibrated kind } device(id: "stm32h7") { name ramBytes } unknown: device(id: "toaster") { id }
       models { name params macs classes inputShape baselineAccuracy coverage artifact { sha256 url } } model(id: $m) { name sha256 } }`, { variables: { m: mlp.id } });
     assert.deepEqual(d.health, { ok: true, version: '0.1.0', store: 'sqlite', poolThreads: 2, runsActive: 0 });
-    assert.deepEqual(d.devices.map((x: { id: string }) => x.id).sort(), ['edge-tpu', 'esp32-s3', 'host', 'rpi4', 'stm32h7', 'stm32u5']);
+    assert.deepEqual(d.devices.map((x: { id: string }) => x.id).sort(), ['edge-tpu', 'esp32-s3', 'host', 'rpi4', 'stm32h7', 'stm32l4r5', 'stm32u5']);
     assert.equal(d.device.ramBytes, 512 * 1024);
     assert.equal(d.unknown, null);
     assert.deepEqual(d.models.map((m: { name: string }) => m.name), ['fashion-cnn', 'fashion-mlp']);

@@ -16,8 +16,8 @@ describe('stagePlan', () => {
     const plan = stagePlan({ quant, prune: { ratio: 0.5, structure: 'channel' }, lowRank: { rankRatio: 0.5 } });
     assert.deepEqual(plan.map((s) => s.kind), ['lowRank', 'pruneChannel', 'quant']);
     assert.deepEqual(plan[1], { stage: 'prune', kind: 'pruneChannel', ratio: 0.5, criterion: 'l1' });
-    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured' } }), [{ stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'global' }]);
-    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured', scope: 'layer' } })[0], { stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'layer' });
+    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured' } }), [{ stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'global', criterion: 'magnitude' }]);
+    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured', scope: 'layer' } })[0], { stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'layer', criterion: 'magnitude' });
     assert.deepEqual(stagePlan({}), []);
   });
 

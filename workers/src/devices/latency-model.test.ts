@@ -56,6 +56,7 @@ describe('latency model', () => {
     const graph = deviceGraph(b.build());
     const device: DeviceSpec = {
       ...findDevice('stm32h7', CATALOGUE_DEVICES),
+      costModels: undefined, // the plain roofline
       peakMacsPerSecond: { fp32: 1e8 },
       ramBandwidthBytesPerSecond: 1e9,
       storageBandwidthBytesPerSecond: 1e8,
