@@ -17,12 +17,16 @@ export interface RouteOptions {
 const SHA256 = /^[0-9a-f]{64}$/;
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-/** Plain HTTP beside GraphQL: `GET /healthz`, `GET /artifacts/<sha256>`, `POST /models?name=NAME`. */
+/**
+ * Plain HTTP beside GraphQL: `GET /healthz`, `GET /artifacts/<sha256>`, `POST /models?name=NAME`.
+ * `/healthz` needs no token and says whether the other routes do (`tokens`), so that a page can ask
+ * for one before its first request is refused.
+ */
 export function httpRoutes(o: RouteOptions): Router {
   const router = express.Router();
   router.get('/healthz', async (_req, res) => {
     const health = await o.platform.health();
-    res.status(health.ok ? 200 : 503).json({ ok: health.ok, version: o.version });
+    res.status(health.ok ? 200 : 503).json({ ok: health.ok, version: o.version, tokens: o.tokens !== undefined });
   });
   router.get('/artifacts/:sha256', (req, res) => guarded(res, o.log, () => sendArtifact(o, req, res)));
   router.post(

@@ -9,6 +9,7 @@ import type { Store } from '@frontier/search';
 import { buildSchema, type SchemaContext } from '@frontier/schema';
 import { ApiError } from './api-error.js';
 import { EnginePlatform, type EnginePlatformOptions } from './engine-platform.js';
+import { dashboardFiles } from './dashboard-files.js';
 import { formatError } from './format-error.js';
 import { httpRoutes } from './http-routes.js';
 import { limitRules, resolveLimits, type Limits } from './limits.js';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   readonly eventBus?: EnginePlatformOptions['eventBus'];
   /** Register the zoo models and catalogue devices missing from the store. Default true. */
   readonly registerBuiltins?: boolean;
+  /** The dashboard's built files (a folder with `index.html`), served at `/`. Default none. */
+  readonly dashboardDir?: string;
   /** Where the server's notes go. Default stderr. */
   readonly log?: (line: string) => void;
 }
@@ -70,8 +73,8 @@ export function isLoopback(host: string): boolean {
 
 /**
  * Starts Frontier's server: Apollo Server (GraphQL over HTTP) and graphql-ws (subscriptions) on one
- * HTTP server at `/graphql`, `GET /healthz`, `GET /artifacts/<sha256>`, `POST /models?name=`, and
- * the engine in the same process. Interrupted runs are resumed before it listens.
+ * HTTP server at `/graphql`, `GET /healthz`, `GET /artifacts/<sha256>`, `POST /models?name=`, the
+ * dashboard at `/` (when given its folder), and the engine in the same process. Interrupted runs are resumed before it listens.
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const host = o.host ?? '127.0.0.1';
@@ -79,6 +82,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     throw new ApiError('INSECURE_BIND', `refusing to listen on ${host} without tokens: set FRONTIER_TOKENS or --tokens-file, or use a loopback host such as 127.0.0.1`);
   }
   const limits = resolveLimits(o.limits);
+  const dashboard = o.dashboardDir === undefined ? undefined : dashboardFiles(o.dashboardDir);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const production = o.production ?? process.env['NODE_ENV'] === 'production';
   const platform = new EnginePlatform({ store: o.store, dataDir: o.dataDir, version: VERSION, log, ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(o.dispatcherFor ? { dispatcherFor: o.dispatcherFor } : {}), ...(o.eventBus ? { eventBus: o.eventBus } : {}) });
@@ -119,6 +123,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     express.json({ limit: limits.bodyBytes }),
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(authenticate(req.headers.authorization, o.tokens), true) }),
   );
+  if (dashboard) app.use(dashboard);
   app.use(bodyErrors(limits));
 
   await new Promise<void>((resolve, reject) => {

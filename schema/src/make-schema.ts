@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { GraphQLSchema } from 'graphql';
 import { core, makeSchema } from 'nexus';
-import { Candidate, CandidateConnection, CandidateEdge, Latency } from './types/candidate.js';
+import { Candidate, CandidateConnection, CandidateEdge, CompressionStage, Latency } from './types/candidate.js';
 import { Artifact, Device, Health, Model } from './types/device-model.js';
 import { CandidateStatusEnum, LatencySourceEnum, PreferenceEnum, ProgressKindEnum, RunStatusEnum } from './types/enums.js';
 import { ConstraintMiss, Front, Selection } from './types/front.js';
@@ -16,7 +16,7 @@ const TYPES = [
   JsonScalar, RunStatusEnum, CandidateStatusEnum, LatencySourceEnum, PreferenceEnum, ProgressKindEnum,
   ConstraintsInput, BudgetInput, StartSearchInput,
   Health, Device, Artifact, Model, RunProgress, Budget, Constraints, SearchRun, PageInfo, SearchRunEdge, SearchRunConnection,
-  Latency, Candidate, CandidateEdge, CandidateConnection, Front, ConstraintMiss, Selection, SearchProgress,
+  Latency, CompressionStage, Candidate, CandidateEdge, CandidateConnection, Front, ConstraintMiss, Selection, SearchProgress,
   Query, Mutation, Subscription,
 ];
 

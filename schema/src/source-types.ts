@@ -11,6 +11,8 @@ export type Model = StoreModel;
 export type SearchRun = Run;
 export type Candidate = StoreCandidate;
 export type Constraints = SearchConstraints;
+/** One stage of the compression report a candidate's provenance keeps. */
+export type CompressionStage = NonNullable<NonNullable<StoreCandidate['provenance']>['stages']>[number];
 export type ConstraintMiss = ConstraintMissView;
 export type SearchRunConnection = Page<Run>;
 export type CandidateConnection = Page<StoreCandidate>;

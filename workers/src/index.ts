@@ -140,6 +140,7 @@ export type {
   EvaluateTask,
   PoolDataset,
   Provenance,
+  StageRecord,
   TestOutput,
   TestTask,
 } from './pool/candidate-task.js';

@@ -65,6 +65,7 @@ export interface NexusGenObjects {
     cursor: string; // String!
     node: NexusGenRootTypes['Candidate']; // Candidate!
   }
+  CompressionStage: src.CompressionStage;
   ConstraintMiss: src.ConstraintMiss;
   Constraints: src.Constraints;
   Device: src.Device;
@@ -138,6 +139,7 @@ export interface NexusGenFieldTypes {
     nonzeroParams: number | null; // Float
     macs: number | null; // Float
     estimates: NexusGenScalars['JSON'] | null; // JSON
+    stages: NexusGenRootTypes['CompressionStage'][] | null; // [CompressionStage!]
     artifact: NexusGenRootTypes['Artifact'] | null; // Artifact
     failure: string | null; // String
     reusedFrom: string | null; // ID
@@ -151,6 +153,17 @@ export interface NexusGenFieldTypes {
   CandidateEdge: { // field return type
     cursor: string; // String!
     node: NexusGenRootTypes['Candidate']; // Candidate!
+  }
+  CompressionStage: { // field return type
+    stage: string; // String!
+    summary: string; // String!
+    seconds: number; // Float!
+    params: number; // Float!
+    nonzeroParams: number; // Float!
+    macs: number; // Float!
+    fileBytes: number; // Float!
+    deployBytes: number; // Float!
+    peakActivationBytes: number; // Float!
   }
   ConstraintMiss: { // field return type
     constraint: string; // String!
@@ -308,6 +321,7 @@ export interface NexusGenFieldTypeNames {
     nonzeroParams: 'Float'
     macs: 'Float'
     estimates: 'JSON'
+    stages: 'CompressionStage'
     artifact: 'Artifact'
     failure: 'String'
     reusedFrom: 'ID'
@@ -321,6 +335,17 @@ export interface NexusGenFieldTypeNames {
   CandidateEdge: { // field return type name
     cursor: 'String'
     node: 'Candidate'
+  }
+  CompressionStage: { // field return type name
+    stage: 'String'
+    summary: 'String'
+    seconds: 'Float'
+    params: 'Float'
+    nonzeroParams: 'Float'
+    macs: 'Float'
+    fileBytes: 'Float'
+    deployBytes: 'Float'
+    peakActivationBytes: 'Float'
   }
   ConstraintMiss: { // field return type name
     constraint: 'String'

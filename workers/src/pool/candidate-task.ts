@@ -1,4 +1,5 @@
 import type { RecipeEstimate } from '../compress/estimate-recipe.js';
+import type { StageReport } from '../compress/compress.js';
 import type { Recipe } from '../recipe/recipe.js';
 import type { DeviceSpec } from '../devices/device-spec.js';
 import type { LatencySource } from '../devices/latency-model.js';
@@ -75,15 +76,18 @@ export interface Provenance {
   readonly seed: number;
   /** Milliseconds spent per phase (`compress`, `evaluate` …). */
   readonly timings: { readonly [phase: string]: number };
+  /** What each compression stage did and the model's figures after it, in order (the compression report without the kernels' own records). */
+  readonly stages?: readonly StageRecord[];
 }
+
+/** One stage of a candidate's compression, as the compression report states it. */
+export type StageRecord = Pick<StageReport, 'stage' | 'summary' | 'seconds' | 'after'>;
 
 export interface EvaluateOutput {
   readonly kind: 'evaluate';
   readonly metrics: CandidateMetrics;
   /** The compressed ONNX file, moved (not copied) back from the worker thread. */
   readonly artifact: Uint8Array;
-  /** One line per compression stage. */
-  readonly stages: readonly string[];
   readonly provenance: Provenance;
 }
 

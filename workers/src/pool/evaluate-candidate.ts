@@ -80,13 +80,13 @@ export async function evaluateCandidate(task: EvaluateTask, cache: EvaluationCac
       macs: after.macs,
     },
     artifact: result.bytes,
-    stages: result.report.stages.map((s) => `${s.stage}: ${s.summary}`),
     provenance: {
       modelSha256: task.model.sha256,
       datasetSha256: val.digest,
       versions: VERSIONS,
       seed: task.seed,
       timings: { loadMs: t1 - t0, compressMs: t2 - t1, evaluateMs: t3 - t2, totalMs: t3 - t0 },
+      stages: result.report.stages.map((s) => ({ stage: s.stage, summary: s.summary, seconds: s.seconds, after: s.after })),
     },
   };
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ApiError, parseTokens, startServer, type ServerOptions, type TokenTable } from '@frontier/api';
 import { openStore, queueDispatcherFor, RedisRunEventBus } from '@frontier/search';
@@ -16,13 +17,16 @@ interface ServeOptions {
   redis?: string;
 }
 
+/** The dashboard's bundle, built beside the compiled CLI by `npm run build -w client` (and `npm ci`). */
+const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+
 /** How long a stop may take before the process exits anyway (SIGTERM must end within 10 s). */
 const STOP_DEADLINE_MS = 8000;
 
 /** `frontier serve`: the GraphQL API (HTTP and WebSocket) with the engine in the same process. */
 export function serveCommand(io: CliIo): Command {
   return new Command('serve')
-    .description('serve the GraphQL API at /graphql (queries, mutations, live searchProgress), artifacts and model uploads; searches run in this process')
+    .description('serve the dashboard at /, the GraphQL API at /graphql (queries, mutations, live searchProgress), artifacts and model uploads; searches run in this process')
     .option('--port <n>', 'TCP port (0: any free port)', port, 4000)
     .option('--host <address>', 'address to listen on; anything but loopback needs tokens', '127.0.0.1')
     .option('--data <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier); MONGODB_URI switches the store to MongoDB')
@@ -37,7 +41,9 @@ export function serveCommand(io: CliIo): Command {
       const bus = redisUrl ? await RedisRunEventBus.open({ redisUrl, log }) : undefined;
       const store = await openStore({ dataDir });
       const queue = redisUrl && bus ? { dispatcherFor: queueDispatcherFor(redisUrl, { log }), eventBus: bus } : {};
-      const options: ServerOptions = { store, dataDir, host: o.host, port: o.port, log, ...queue, ...(o.threads ? { threads: o.threads } : {}), ...(tokens ? { tokens } : {}) };
+      const dashboard = existsSync(`${DASHBOARD_DIR}index.html`) ? { dashboardDir: DASHBOARD_DIR } : {};
+      if (!dashboard.dashboardDir) log(`no dashboard at / (its bundle is missing from ${DASHBOARD_DIR}): run "npm run build -w client"`);
+      const options: ServerOptions = { store, dataDir, host: o.host, port: o.port, log, ...queue, ...dashboard, ...(o.threads ? { threads: o.threads } : {}), ...(tokens ? { tokens } : {}) };
       let server;
       try {
         server = await startServer(options);
@@ -47,7 +53,7 @@ export function serveCommand(io: CliIo): Command {
         if (err instanceof ApiError) throw new UsageError(err.message);
         throw err;
       }
-      io.err(`frontier ${server.resumed.length > 0 ? `resumed ${server.resumed.length} run(s); ` : ''}serving ${server.url}/graphql (data in ${dataDir}${redisUrl ? '; evaluations on the queue in Redis' : ''})`);
+      io.err(`frontier ${server.resumed.length > 0 ? `resumed ${server.resumed.length} run(s); ` : ''}serving ${server.url}/graphql${dashboard.dashboardDir ? ` and the dashboard at ${server.url}/` : ''} (data in ${dataDir}${redisUrl ? '; evaluations on the queue in Redis' : ''})`);
       await stopped();
       setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
       io.err('stopping: runs in progress stay resumable');

@@ -1,0 +1,144 @@
+// One run: its settings and progress, the Pareto plot and the candidates, all kept current from the
+// `searchProgress` subscription (a snapshot first, then each candidate, front and status change).
+import { request, subscribe } from '../api.js';
+import { CANCEL_SEARCH, RUN, SEARCH_PROGRESS } from '../documents.js';
+import { h, replace } from '../dom.js';
+import { paretoPlot, paretoPoints, X_AXES, type XAxis } from '../pareto-plot.js';
+import { errorLine, showError } from '../show-error.js';
+import type { DashboardCandidate, DashboardRun } from '../types.js';
+import { budgetText, bytesOrDash, formatRecipe, limitsText, percent, progressBar, sourceBadge, statusBadge, when } from '../view.js';
+
+const AXIS_KEY = 'frontier.axis';
+
+interface State {
+  run: DashboardRun;
+  frontIds: Set<string>;
+  readonly candidates: Map<string, DashboardCandidate>;
+}
+
+export function runPage(root: HTMLElement, runId: string): () => void {
+  const head = h('div', null, h('p', { class: 'muted' }, 'Loading the run…'));
+  const plotBox = h('div', { class: 'plot', id: 'pareto' });
+  const table = h('div');
+  const liveNote = h('div', { class: 'live-note' });
+  let axis = (localStorage.getItem(AXIS_KEY) as XAxis | null) ?? 'latency';
+  if (!(axis in X_AXES)) axis = 'latency';
+  const axisPicker = h(
+    'select',
+    { id: 'x-axis', onchange: () => {
+      axis = axisPicker.value as XAxis;
+      localStorage.setItem(AXIS_KEY, axis);
+      schedule();
+    } },
+    (Object.keys(X_AXES) as XAxis[]).map((k) => h('option', { value: k, selected: k === axis }, `accuracy vs ${X_AXES[k].label}`)),
+  );
+  replace(root, head, h('section', null, h('div', { class: 'section-head' }, h('h2', null, 'Pareto front'), axisPicker, liveNote), plotBox), h('section', null, h('h2', null, 'Candidates'), table));
+
+  let state: State | undefined;
+  let frame = 0;
+  let stopLive: (() => void) | undefined;
+  const open = (id: string) => (location.hash = `#/candidates/${encodeURIComponent(id)}`);
+
+  const render = () => {
+    frame = 0;
+    if (!state) return;
+    renderHead(head, state.run);
+    const candidates = [...state.candidates.values()].sort((a, b) => a.seq - b.seq);
+    const points = paretoPoints(candidates, state.run, axis);
+    replace(plotBox, paretoPlot({ points, run: state.run, axis, width: Math.max(480, plotBox.clientWidth || 860), open }));
+    replace(table, candidateTable(candidates, state.frontIds));
+  };
+  // Events come in bursts (a snapshot, a candidate and a front change together): draw once per frame.
+  const schedule = () => {
+    frame ||= requestAnimationFrame(render);
+  };
+
+  const goLive = () => {
+    stopLive = subscribe(SEARCH_PROGRESS, { runId }, {
+      next: (d) => {
+        if (!state) return;
+        const e = d.searchProgress;
+        state.run = e.run;
+        if (e.candidate) state.candidates.set(e.candidate.id, e.candidate);
+        if (e.front) state.frontIds = new Set(e.front.members.map((m) => m.id));
+        replace(liveNote, h('span', { class: 'live' }, '● live'));
+        schedule();
+      },
+      error: (err) => replace(liveNote, errorLine(err)),
+      complete: () => replace(liveNote, h('span', { class: 'muted' }, 'run ended')),
+    });
+  };
+
+  request(RUN, { id: runId })
+    .then((d) => {
+      if (!d.run) throw new Error(`no run ${runId}`);
+      const { front, candidates, ...run } = d.run;
+      state = { run, frontIds: new Set(front.members.map((m) => m.id)), candidates: new Map(candidates.edges.map((e) => [e.node.id, e.node])) };
+      schedule();
+      if (run.status === 'RUNNING' || run.status === 'QUEUED') goLive();
+    })
+    .catch((err: unknown) => showError(head, err));
+
+  function renderHead(target: HTMLElement, run: DashboardRun): void {
+    const active = run.status === 'RUNNING' || run.status === 'QUEUED';
+    const cancel = h('button', { type: 'button', class: 'danger', onclick: () => {
+      cancel.disabled = true;
+      request(CANCEL_SEARCH, { runId: run.id }).catch((err: unknown) => target.append(errorLine(err)));
+    } }, 'Cancel search');
+    replace(
+      target,
+      h('div', { class: 'page-head' }, h('h1', null, `Run ${run.id.slice(0, 8)}`), statusBadge(run.status), active ? cancel : null),
+      h(
+        'dl',
+        { class: 'facts' },
+        fact('model', run.model.name),
+        fact('device', run.device.name),
+        fact('dataset', run.dataset),
+        fact('limits', limitsText(run)),
+        fact('budget', budgetText(run)),
+        fact('progress', progressBar(run)),
+        fact('sampler', String((run.sampler as { name?: string } | null)?.name ?? JSON.stringify(run.sampler))),
+        fact('seed', String(run.seed)),
+        fact('started', when(run.startedAt)),
+        fact('elapsed', `${(run.elapsedMs / 1000).toFixed(1)} s`),
+      ),
+      run.error ? h('p', { class: 'error' }, run.error) : null,
+    );
+  }
+
+  return () => {
+    stopLive?.();
+    if (frame) cancelAnimationFrame(frame);
+  };
+}
+
+function fact(name: string, value: Node | string): HTMLElement[] {
+  return [h('dt', null, name), h('dd', null, value)];
+}
+
+function candidateTable(candidates: readonly DashboardCandidate[], front: ReadonlySet<string>): HTMLElement {
+  if (candidates.length === 0) return h('p', { class: 'muted' }, 'No candidates yet.');
+  return h(
+    'table',
+    { class: 'candidates' },
+    h('thead', null, h('tr', null, ['#', 'status', 'recipe', 'accuracy', 'latency', 'peak RAM', 'deployed', ''].map((c) => h('th', null, c)))),
+    h(
+      'tbody',
+      null,
+      candidates.map((c) =>
+        h(
+          'tr',
+          { data: { candidateId: c.id, status: c.status }, class: front.has(c.id) ? 'on-front' : '' },
+          h('td', null, h('a', { href: `#/candidates/${encodeURIComponent(c.id)}` }, String(c.seq))),
+          h('td', null, statusBadge(c.status), front.has(c.id) ? h('span', { class: 'badge front' }, 'front') : null),
+          h('td', { class: 'recipe', title: c.failure ?? '' }, formatRecipe(c.recipe)),
+          h('td', null, c.accuracy === null ? '–' : percent(c.accuracy)),
+          h('td', null, c.latency ? [`${c.latency.ms.toFixed(2)} ms `, sourceBadge(c.latency.source)] : '–'),
+          h('td', null, bytesOrDash(c.peakRamBytes)),
+          h('td', null, bytesOrDash(c.deployBytes)),
+          h('td', null, c.failure ? h('span', { class: 'muted small' }, c.failure) : null),
+        ),
+      ),
+    ),
+  );
+}
