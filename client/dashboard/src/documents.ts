@@ -29,10 +29,21 @@ export const RUN = graphql(`
     run(id: $id) {
       ...DashboardRun
       front { version members { id } }
-      candidates(first: 500) { edges { node { ...DashboardCandidate } } }
     }
   }
-`, [RUN_FIELDS, CANDIDATE_FIELDS]);
+`, [RUN_FIELDS]);
+
+/** A page of a run's candidates (50 keeps the query under the server's cost limit). */
+export const RUN_CANDIDATES = graphql(`
+  query DashboardRunCandidates($id: ID!, $after: String) {
+    run(id: $id) {
+      candidates(first: 50, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        edges { node { ...DashboardCandidate } }
+      }
+    }
+  }
+`, [CANDIDATE_FIELDS]);
 
 export const CANDIDATE = graphql(`
   query DashboardCandidatePage($id: ID!) {

@@ -1,6 +1,8 @@
 // The run page's Pareto plot (Observable Plot): accuracy against latency, peak RAM or deployed
-// size; the 2-D front of feasible points joined, dominated and infeasible points faded, the run's
-// limits drawn, the recipe on hover, a click opens the candidate.
+// size. Members of the stored front (non-dominated over all four objectives, within the limits) are
+// solid, and the trade-off curve on the two axes shown joins those of them no other beats on both;
+// dominated and infeasible points are faded. The run's limits are drawn, the recipe shows on
+// hover, and a click opens the candidate.
 import * as Plot from '@observablehq/plot';
 import { formatRecipe, percent } from '../../src/cli/format-recipe.js';
 import type { DashboardCandidate, DashboardRun } from './types.js';
@@ -76,14 +78,13 @@ function describe(c: DashboardCandidate, note: string): string {
 }
 
 /** The points to draw: DONE candidates by their metrics, INFEASIBLE ones by their estimates. */
-export function paretoPoints(candidates: readonly DashboardCandidate[], run: DashboardRun, axis: XAxis): Point[] {
+export function paretoPoints(o: { candidates: readonly DashboardCandidate[]; run: DashboardRun; axis: XAxis; front: ReadonlySet<string> }): Point[] {
+  const { candidates, run, axis } = o;
   const measured = candidates.filter((c) => c.status === 'DONE' && c.accuracy !== null);
   const feasible = measured.filter((c) => meetsLimits(c, run));
-  const xy = feasible.map((c) => ({ x: xOf(c, axis) ?? 0, y: c.accuracy! }));
-  const onFront = front2d(xy);
-  const points: Point[] = feasible.map((c, i) => {
-    const kind: Kind = onFront.has(i) ? 'front' : 'dominated';
-    return { id: c.id, x: xy[i]!.x, y: xy[i]!.y, kind, title: describe(c, kind === 'front' ? 'on the front' : 'dominated') };
+  const points: Point[] = feasible.map((c) => {
+    const kind: Kind = o.front.has(c.id) ? 'front' : 'dominated';
+    return { id: c.id, x: xOf(c, axis) ?? 0, y: c.accuracy!, kind, title: describe(c, kind === 'front' ? 'on the front' : 'dominated') };
   });
   for (const c of measured) {
     if (!meetsLimits(c, run)) points.push({ id: c.id, x: xOf(c, axis) ?? 0, y: c.accuracy!, kind: 'infeasible', title: describe(c, 'misses a limit') });
@@ -109,8 +110,14 @@ export function paretoPlot(o: { points: readonly Point[]; run: DashboardRun; axi
   const ys = measured.map((p) => p.y);
   const floor = ys.length > 0 ? Math.max(0, Math.min(...ys) - 0.02) : 0;
   const ruledOut = points.filter((p) => Number.isNaN(p.y)).map((p) => ({ ...p, y: floor }));
-  const front = measured.filter((p) => p.kind === 'front').sort((a, b) => a.x - b.x);
+  const members = measured.filter((p) => p.kind === 'front');
+  const onCurve = front2d(members);
+  const curve = members.filter((_, i) => onCurve.has(i)).sort((a, b) => a.x - b.x);
   const limit = xLimit(run, axis);
+  const xs = points.map((p) => p.x);
+  const xMax = Math.max(0, ...xs);
+  // A limit far beyond every point would squash them against the axis: it is then named, not drawn.
+  const limitShown = limit !== null && (xs.length === 0 || limit <= 2 * xMax);
   const minAccuracy = run.constraints.minAccuracy;
   const all = [...measured, ...ruledOut];
   const plot = Plot.plot({
@@ -122,12 +129,13 @@ export function paretoPlot(o: { points: readonly Point[]; run: DashboardRun; axi
     y: { label: '↑ accuracy (val, %)', percent: true, nice: true, domain: ys.length > 0 ? undefined : [0, 1] },
     color: { domain: ['front', 'dominated', 'infeasible'], range: ['#1f6feb', '#8b949e', '#d1242f'], legend: true },
     marks: [
-      limit !== null ? Plot.ruleX([limit], { stroke: '#d1242f', strokeDasharray: '6,4' }) : null,
+      limit !== null && limitShown ? Plot.ruleX([limit], { stroke: '#d1242f', strokeDasharray: '6,4' }) : null,
+      limit !== null && !limitShown ? Plot.text([`limit ${limit} ${X_AXES[axis].unit} →`], { frameAnchor: 'top-right', fill: '#d1242f', dy: 4 }) : null,
       minAccuracy !== null ? Plot.ruleY([minAccuracy], { stroke: '#d1242f', strokeDasharray: '6,4' }) : null,
-      Plot.line(front, { x: 'x', y: 'y', stroke: '#1f6feb', strokeWidth: 2, curve: 'step-after' }),
+      Plot.line(curve, { x: 'x', y: 'y', stroke: '#1f6feb', strokeWidth: 2, curve: 'step-after' }),
       Plot.dot(all.filter((p) => p.kind === 'dominated'), { x: 'x', y: 'y', fill: 'kind', fillOpacity: 0.35, r: 4 }),
       Plot.dot(all.filter((p) => p.kind === 'infeasible'), { x: 'x', y: 'y', stroke: 'kind', symbol: 'times', strokeOpacity: 0.45, r: 4 }),
-      Plot.dot(front, { x: 'x', y: 'y', fill: 'kind', r: 5, stroke: 'white' }),
+      Plot.dot(members, { x: 'x', y: 'y', fill: 'kind', r: 5, stroke: 'white' }),
       Plot.tip(all, Plot.pointer({ x: 'x', y: 'y', title: 'title', maxRadius: 20 })),
     ],
   });
@@ -136,6 +144,7 @@ export function paretoPlot(o: { points: readonly Point[]; run: DashboardRun; axi
     if (chosen) o.open(chosen.id);
   });
   plot.setAttribute('data-points', String(measured.length));
-  plot.setAttribute('data-front', String(front.length));
+  plot.setAttribute('data-front', String(members.length));
+  plot.setAttribute('data-infeasible', String(all.filter((p) => p.kind === 'infeasible').length));
   return plot;
 }

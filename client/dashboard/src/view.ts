@@ -15,18 +15,22 @@ export function sourceBadge(source: 'MEASURED' | 'PREDICTED' | 'COMPUTED'): HTML
   return h('span', { class: `badge source-${source.toLowerCase()}` }, source);
 }
 
-/** Candidates settled (DONE, FAILED or INFEASIBLE) out of the evaluation budget, or the count so far. */
+/**
+ * Evaluations (DONE or FAILED) out of the evaluation budget; recipes the pre-screen ruled out cost
+ * no evaluation and are counted apart.
+ */
 export function progressBar(run: DashboardRun): HTMLElement {
   const p = run.progress;
-  const settled = p.done + p.failed + p.infeasible;
-  const of = run.budget.evaluations ?? Math.max(p.total, 1);
-  const share = Math.min(1, settled / of);
+  const evaluated = p.done + p.failed;
+  const of = run.budget.evaluations;
   const finished = run.status !== 'RUNNING' && run.status !== 'QUEUED';
+  const share = finished ? 1 : of ? Math.min(1, evaluated / of) : 0;
+  const extra = [p.running > 0 ? `${p.running} running` : '', p.failed > 0 ? `${p.failed} failed` : '', p.infeasible > 0 ? `${p.infeasible} ruled out` : ''].filter((x) => x !== '');
   return h(
     'span',
-    { class: 'progress', title: `${p.done} done, ${p.running} running, ${p.pending} pending, ${p.failed} failed, ${p.infeasible} infeasible, ${p.reused} reused` },
-    h('progress', { max: 1, value: finished ? 1 : share }),
-    ` ${settled}${run.budget.evaluations ? ` / ${run.budget.evaluations}` : ''} · ${p.done} done`,
+    { class: 'progress', title: `${p.done} done, ${p.running} running, ${p.pending} pending, ${p.failed} failed, ${p.infeasible} ruled out by the pre-screen, ${p.reused} reused` },
+    h('progress', { max: 1, value: share }),
+    ` ${evaluated}${of ? ` / ${of}` : ''} evaluated${extra.length > 0 ? ` · ${extra.join(' · ')}` : ''}`,
   );
 }
 

@@ -1,7 +1,8 @@
 // One run: its settings and progress, the Pareto plot and the candidates, all kept current from the
 // `searchProgress` subscription (a snapshot first, then each candidate, front and status change).
 import { request, subscribe } from '../api.js';
-import { CANCEL_SEARCH, RUN, SEARCH_PROGRESS } from '../documents.js';
+import { CANCEL_SEARCH, RUN, RUN_CANDIDATES, SEARCH_PROGRESS } from '../documents.js';
+import type { ResultOf } from '../../../src/graphql/graphql.js';
 import { h, replace } from '../dom.js';
 import { paretoPlot, paretoPoints, X_AXES, type XAxis } from '../pareto-plot.js';
 import { errorLine, showError } from '../show-error.js';
@@ -44,7 +45,7 @@ export function runPage(root: HTMLElement, runId: string): () => void {
     if (!state) return;
     renderHead(head, state.run);
     const candidates = [...state.candidates.values()].sort((a, b) => a.seq - b.seq);
-    const points = paretoPoints(candidates, state.run, axis);
+    const points = paretoPoints({ candidates, run: state.run, axis, front: state.frontIds });
     replace(plotBox, paretoPlot({ points, run: state.run, axis, width: Math.max(480, plotBox.clientWidth || 860), open }));
     replace(table, candidateTable(candidates, state.frontIds));
   };
@@ -69,15 +70,22 @@ export function runPage(root: HTMLElement, runId: string): () => void {
     });
   };
 
-  request(RUN, { id: runId })
-    .then((d) => {
-      if (!d.run) throw new Error(`no run ${runId}`);
-      const { front, candidates, ...run } = d.run;
-      state = { run, frontIds: new Set(front.members.map((m) => m.id)), candidates: new Map(candidates.edges.map((e) => [e.node.id, e.node])) };
-      schedule();
-      if (run.status === 'RUNNING' || run.status === 'QUEUED') goLive();
-    })
-    .catch((err: unknown) => showError(head, err));
+  const load = async () => {
+    const d = await request(RUN, { id: runId });
+    if (!d.run) throw new Error(`no run ${runId}`);
+    const { front, ...run } = d.run;
+    state = { run, frontIds: new Set(front.members.map((m) => m.id)), candidates: new Map() };
+    // Live first, so that nothing that happens while the pages are read is missed.
+    if (run.status === 'RUNNING' || run.status === 'QUEUED') goLive();
+    let after: string | null = null;
+    do {
+      const page: ResultOf<typeof RUN_CANDIDATES> = await request(RUN_CANDIDATES, { id: runId, after });
+      for (const e of page.run?.candidates.edges ?? []) if (!state.candidates.has(e.node.id)) state.candidates.set(e.node.id, e.node);
+      after = page.run?.candidates.pageInfo.hasNextPage ? page.run.candidates.pageInfo.endCursor : null;
+    } while (after !== null);
+    schedule();
+  };
+  load().catch((err: unknown) => showError(head, err));
 
   function renderHead(target: HTMLElement, run: DashboardRun): void {
     const active = run.status === 'RUNNING' || run.status === 'QUEUED';
@@ -97,7 +105,7 @@ export function runPage(root: HTMLElement, runId: string): () => void {
         fact('limits', limitsText(run)),
         fact('budget', budgetText(run)),
         fact('progress', progressBar(run)),
-        fact('sampler', String((run.sampler as { name?: string } | null)?.name ?? JSON.stringify(run.sampler))),
+        fact('sampler', samplerText(run.sampler)),
         fact('seed', String(run.seed)),
         fact('started', when(run.startedAt)),
         fact('elapsed', `${(run.elapsedMs / 1000).toFixed(1)} s`),
@@ -110,6 +118,13 @@ export function runPage(root: HTMLElement, runId: string): () => void {
     stopLive?.();
     if (frame) cancelAnimationFrame(frame);
   };
+}
+
+/** `{ kind: 'tpe', startup: 8 }` → "tpe (startup 8)". */
+function samplerText(sampler: unknown): string {
+  const { kind, ...rest } = (sampler ?? {}) as { kind?: string } & Record<string, unknown>;
+  const options = Object.entries(rest).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return `${kind ?? 'default'}${options.length > 0 ? ` (${options.join(', ')})` : ''}`;
 }
 
 function fact(name: string, value: Node | string): HTMLElement[] {
