@@ -4,13 +4,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseTokens } from '@frontier/api';
 import { zooModelPath } from '@frontier/workers';
 import { gql, startTestServer, type TestServer } from '../support/api-server.js';
-import { repoRoot } from '../support/frontier-cli.js';
+import { DASHBOARD_DIR } from '../support/browser.js';
 
-const DASHBOARD_DIR = join(repoRoot, 'client', 'dist', 'dashboard');
 const READ = 'serving-read-token-0001';
 const WRITE = 'serving-write-token-0001';
 

@@ -5,56 +5,23 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { parseTokens } from '@frontier/api';
 import { data, startTestServer, type TestServer } from '../support/api-server.js';
+import { chromiumMissing, DASHBOARD_DIR, launchChromium, openPage, plotted, until } from '../support/browser.js';
 import { repoRoot } from '../support/frontier-cli.js';
 
 /** Between the fastest and the slowest recipes of this search on the STM32H7 (0.25–0.49 ms predicted). */
 const MAX_LATENCY_MS = 0.4;
-const CHROMIUM = process.env['FRONTIER_CHROMIUM'] ?? '/usr/bin/chromium';
-const DASHBOARD_DIR = join(repoRoot, 'client', 'dist', 'dashboard');
 const ARTIFACTS = join(repoRoot, 'test', 'artifacts');
-const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM}: install it with "apt-get install chromium" (.ci/run does) or point FRONTIER_CHROMIUM at one`;
 
-/** A page that records every console error and uncaught exception. */
-async function openPage(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) void res.text().then((body) => errors.push(`response ${res.status()} ${res.url()}: ${body.slice(0, 300)}`), () => {});
-  });
-  await page.goto(url);
-  return { page, errors };
-}
-
-/** The number of measured points the plot draws now (0 before it is drawn). */
-async function plotted(page: Page): Promise<number> {
-  const plot = page.locator('#pareto [data-points]');
-  return (await plot.count()) === 0 ? 0 : Number(await plot.getAttribute('data-points'));
-}
-
-/** Polls `condition` until it holds; fails naming what was awaited once `ms` have passed. */
-async function until(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-describe('the dashboard in chromium', { skip }, () => {
+describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
   let browser: Browser;
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   after(() => browser?.close());
 
