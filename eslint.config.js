@@ -67,6 +67,21 @@ export default tseslint.config(
   },
   ...LAYERS.map((pkg) => ({ files: [`${pkg}/src/**/*.ts`], rules: layerRules(pkg) })),
   {
+    // The dashboard runs in the browser: no Node modules, no package of the stack (it talks to the
+    // server over HTTP and WebSocket only); it shares the client's typed documents and formatting.
+    files: ['client/dashboard/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', '@frontier/*'], message: 'The dashboard runs in the browser: it reaches the server over HTTP and WebSocket only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The test package sits beside the stack: it may import any package, but only through its
     // public entry points, and it keeps GraphQL clients to its own end-to-end tests.
     files: ['test/src/**/*.ts'],

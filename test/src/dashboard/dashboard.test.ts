@@ -5,10 +5,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseTokens } from '@frontier/api';
+import { writeModel } from '@frontier/workers';
+import { cnnModel } from '@frontier/workers/testing';
 import { data, startTestServer, type TestServer } from '../support/api-server.js';
 import { chromiumMissing, DASHBOARD_DIR, launchChromium, openPage, plotted, until } from '../support/browser.js';
 import { repoRoot } from '../support/frontier-cli.js';
@@ -119,7 +121,7 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
     });
     after(() => t.stop());
 
-    it('asks for a token, refuses a wrong one, then shows live progress with the right one', async () => {
+    it('asks for a token, refuses a wrong one, shows live progress with a read token, uploads and searches with a write token', async () => {
       const { page, errors } = await openPage(browser, `${t.url}/`);
       await page.getByText('This server needs an access token').waitFor();
       await page.locator('#token-input').fill('not-a-token-of-this-server');
@@ -145,6 +147,28 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
       await page.goto(`${t.url}/#/new`);
       await page.locator('#start-search').click();
       await page.getByRole('alert').filter({ hasText: /write/ }).waitFor();
+      assert.deepEqual(errors, []);
+
+      // With the write token: a model uploaded from the form (a small CNN of random weights, bytes
+      // no stored model has), searched at once, then cancelled.
+      const upload = join(ARTIFACTS, 'upload-cnn.onnx');
+      writeFileSync(upload, writeModel(cnnModel(5, [4, 8, 16])));
+      await page.locator('#token-input').fill(write);
+      await page.locator('#token-input').press('Enter');
+      await page.locator('#model').selectOption('__upload__');
+      await page.locator('#model-file').setInputFiles(upload);
+      await page.locator('#model-name').fill('my-uploaded-cnn');
+      await page.locator('#budget-evaluations').fill('20');
+      await page.locator('#start-search').click();
+      await page.waitForURL(/#\/runs\/[^/]+$/);
+      await page.locator('.facts', { hasText: 'my-uploaded-cnn' }).waitFor();
+      await page.locator('.live').waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-upload.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Cancel search' }).click();
+      await page.locator('.page-head .badge', { hasText: 'CANCELLED' }).waitFor({ timeout: 20_000 });
+      const { models: after } = await data(t.url, '{ models { name sha256 } }', { token: read });
+      const uploaded = (after as { name: string; sha256: string }[]).find((m) => m.name === 'my-uploaded-cnn');
+      assert.equal(uploaded?.sha256, createHash('sha256').update(readFileSync(upload)).digest('hex'));
       assert.deepEqual(errors, []);
     });
   });
