@@ -65,12 +65,12 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
 
       // The plot agrees with the server: every DONE candidate of the run drawn, the limit drawn.
       const { run } = await data(t.url, `query($id: ID!) { run(id: $id) { status progress { done } front { members { id } }
-        candidates(first: 50) { edges { node { status latency { ms } estimates } } } } }`, { variables: { id: runId } });
+        candidates(first: 50) { edges { node { id status latency { ms } estimates } } } } }`, { variables: { id: runId } });
       assert.equal(run.status, 'DONE');
       assert.equal(await plotted(page), run.progress.done);
       assert.ok(run.front.members.length > 0, 'the run found a front under the limits');
       // Infeasible, faded: measured over the limit, or ruled out by the pre-screen (drawn at their estimate).
-      const nodes = (run.candidates.edges as { node: { status: string; latency: { ms: number } | null; estimates: { latencyMs?: number } | null } }[]).map((e) => e.node);
+      const nodes = (run.candidates.edges as { node: { id: string; status: string; latency: { ms: number } | null; estimates: { latencyMs?: number } | null } }[]).map((e) => e.node);
       const slow = nodes.filter((c) => c.status === 'DONE' && c.latency!.ms > MAX_LATENCY_MS).length;
       const ruledOut = nodes.filter((c) => c.status === 'INFEASIBLE' && c.estimates?.latencyMs !== undefined).length;
       assert.ok(slow + ruledOut > 0, 'the limit rules something out');
@@ -107,6 +107,13 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
       assert.equal(createHash('sha256').update(bytes).digest('hex'), candidate.artifact.sha256);
       const stored = Buffer.from(await (await fetch(`${t.url}/artifacts/${candidate.artifact.sha256}`)).arrayBuffer());
       assert.ok(bytes.equals(stored), 'the downloaded file is the stored artifact');
+
+      // A recipe the pre-screen ruled out shows the estimates it was judged by.
+      const infeasible = nodes.find((c) => c.status === 'INFEASIBLE');
+      assert.ok(infeasible, 'this seed proposes recipes past the latency limit');
+      await page.goto(`${t.url}/#/candidates/${infeasible.id}`);
+      await page.getByText('the pre-screen ruled it out').waitFor();
+      assert.equal(await page.locator('.metrics td', { hasText: ' ms' }).count(), 1, 'its estimated latency');
 
       assert.deepEqual(errors, []);
     });

@@ -47,8 +47,26 @@ function downloadLink(c: Candidate, artifact: { sha256: string; url: string }): 
   return h('span', null, link, note);
 }
 
+/** The pre-screen's analytic figures, for a candidate it ruled out. */
+function estimates(c: Candidate): HTMLElement {
+  const e = (c.estimates ?? {}) as { latencyMs?: number; peakRamBytes?: number; deployBytes?: number; params?: number; macs?: number };
+  const rows: [string, string][] = [];
+  if (e.latencyMs !== undefined) rows.push(['latency', `${e.latencyMs.toFixed(3)} ms`]);
+  if (e.peakRamBytes !== undefined) rows.push(['peak RAM', formatBytes(e.peakRamBytes)]);
+  if (e.deployBytes !== undefined) rows.push(['deployed size', formatBytes(e.deployBytes)]);
+  if (e.params !== undefined) rows.push(['params', formatCount(e.params)]);
+  if (e.macs !== undefined) rows.push(['MACs', formatCount(e.macs)]);
+  return h(
+    'div',
+    null,
+    h('p', { class: 'muted' }, 'Not evaluated: the pre-screen ruled it out from these estimates, made without compressing anything.'),
+    h('table', { class: 'metrics' }, h('tbody', null, rows.map(([name, value]) => h('tr', null, h('th', null, name), h('td', { class: 'num' }, value), h('td', null, sourceBadge('PREDICTED')))))),
+  );
+}
+
 function metrics(c: Candidate): HTMLElement {
-  if (c.accuracy === null) return h('p', { class: 'muted' }, c.status === 'INFEASIBLE' ? 'Not evaluated: the pre-screen ruled it out.' : 'Not measured yet.');
+  if (c.status === 'INFEASIBLE') return estimates(c);
+  if (c.accuracy === null) return h('p', { class: 'muted' }, 'Not measured yet.');
   const baseline = c.run.model.baselineAccuracy;
   const rows: [string, string, HTMLElement | null, string][] = [
     ['accuracy (val)', percent(c.accuracy), sourceBadge('MEASURED'), baseline !== null ? `baseline ${percent(baseline)}` : ''],
