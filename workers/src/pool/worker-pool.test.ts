@@ -1,7 +1,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkerPool, TaskFailure } from './worker-pool.js';
-import type { FaultTask } from '../testing/fault-worker.js';
+import { POOL_NICE_INCREMENT, WorkerPool, TaskFailure } from './worker-pool.js';
+import { threadNice, type FaultTask } from '../testing/fault-worker.js';
 
 describe('WorkerPool', () => {
   const pool = new WorkerPool<FaultTask, { value: number; threadId: number }>({
@@ -25,6 +25,13 @@ describe('WorkerPool', () => {
   it('runs tasks', async () => {
     const results = await Promise.all([1, 2, 3, 4].map((value) => pool.run({ mode: 'ok', value })));
     assert.deepEqual(results.map((r) => r.value), [2, 4, 6, 8]);
+  });
+
+  it('runs its threads at a lower priority than the thread that owns the pool', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+    const owner = threadNice();
+    const results = await Promise.all([1, 2, 3].map(() => pool.run({ mode: 'nice' })));
+    for (const r of results) assert.equal(r.value, Math.min(19, owner + POOL_NICE_INCREMENT));
+    assert.equal(threadNice(), owner);
   });
 
   it('turns each fault into a named failure and keeps serving', async () => {

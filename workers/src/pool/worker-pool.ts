@@ -43,7 +43,21 @@ export interface WorkerPoolOptions {
   readonly taskTimeoutMs?: number;
   /** V8 heap limit per thread in MB; a thread over it is ended and replaced. Default none. */
   readonly maxOldGenerationSizeMb?: number;
+  /**
+   * How much lower than the pool owner's the threads' scheduling priority is (Unix nice increment,
+   * applied by Piscina per thread through @napi-rs/nice). Default {@link POOL_NICE_INCREMENT}.
+   */
+  readonly niceIncrement?: number;
 }
+
+/**
+ * Pool threads run at nice +10 by default: evaluations keep every core the machine can spare, but
+ * the thread that owns the pool — a server answering queries and subscriptions, a queue worker
+ * renewing its job locks, a CLI drawing progress — is scheduled first whenever it has work, so a
+ * search running on every core does not delay it. (Linux CFS weighs nice 0 against nice 10 about
+ * 1024 to 110, see the kernel's sched_prio_to_weight table.)
+ */
+export const POOL_NICE_INCREMENT = 10;
 
 export interface RunTaskOptions {
   readonly signal?: AbortSignal;
@@ -73,6 +87,7 @@ export class WorkerPool<TTask, TResult> {
       minThreads: Math.min(1, maxThreads),
       // Idle threads stay: each keeps its loaded model, dataset and ORT state warm.
       idleTimeout: 60_000,
+      niceIncrement: options.niceIncrement ?? POOL_NICE_INCREMENT,
       ...(options.maxOldGenerationSizeMb !== undefined
         ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } }
         : {}),
