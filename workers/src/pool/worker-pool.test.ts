@@ -56,4 +56,28 @@ describe('WorkerPool', () => {
     const after = await Promise.all([1, 2, 3].map((value) => pool.run({ mode: 'ok', value })));
     assert.deepEqual(after.map((r) => r.value), [2, 4, 6]);
   });
+
+  describe('a task running onnxruntime when it is cancelled or out of time', () => {
+    // One thread, and a grace far longer than the test: a task that did not stop by itself would
+    // have its thread replaced (a new threadId) only after 60 s.
+    const single = new WorkerPool<FaultTask, { value: number; threadId: number }>({
+      filename: new URL('../testing/fault-worker.js', import.meta.url),
+      maxThreads: 1,
+      taskTimeoutMs: 1500,
+      stopGraceMs: 60_000,
+    });
+    after(() => single.close(true));
+
+    it('stops at its next onnxruntime call and its thread keeps serving', async () => {
+      const before = (await single.run({ mode: 'ok', value: 1 })).threadId;
+      const controller = new AbortController();
+      const running = single.run({ mode: 'onnx-loop' }, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 500);
+      await assert.rejects(running, (err: unknown) => err instanceof TaskFailure && err.kind === 'cancelled');
+      assert.equal((await single.run({ mode: 'ok', value: 2 })).threadId, before);
+      // Out of time, the same: a timeout failure, the same thread.
+      await assert.rejects(single.run({ mode: 'onnx-loop' }), (err: unknown) => err instanceof TaskFailure && err.kind === 'timeout');
+      assert.equal((await single.run({ mode: 'ok', value: 3 })).threadId, before);
+    });
+  });
 });
