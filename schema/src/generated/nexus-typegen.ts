@@ -73,6 +73,7 @@ export interface NexusGenObjects {
   Latency: { // root type
     ms: number; // Float!
     source: NexusGenEnums['LatencySource']; // LatencySource!
+    uncertainty?: number | null; // Float
   }
   Model: src.Model;
   Mutation: {};
@@ -178,6 +179,7 @@ export interface NexusGenFieldTypes {
   }
   Front: { // field return type
     version: number; // Int!
+    digest: string; // String!
     members: NexusGenRootTypes['Candidate'][]; // [Candidate!]!
   }
   Health: { // field return type
@@ -190,6 +192,7 @@ export interface NexusGenFieldTypes {
   Latency: { // field return type
     ms: number; // Float!
     source: NexusGenEnums['LatencySource']; // LatencySource!
+    uncertainty: number | null; // Float
   }
   Model: { // field return type
     id: string; // ID!
@@ -277,6 +280,7 @@ export interface NexusGenFieldTypes {
     candidate: NexusGenRootTypes['Candidate'] | null; // Candidate
     nearest: NexusGenRootTypes['Candidate'] | null; // Candidate
     unsatisfied: NexusGenRootTypes['ConstraintMiss'][] | null; // [ConstraintMiss!]
+    front: NexusGenRootTypes['Front']; // Front!
   }
   Subscription: { // field return type
     searchProgress: NexusGenRootTypes['SearchProgress']; // SearchProgress!
@@ -348,6 +352,7 @@ export interface NexusGenFieldTypeNames {
   }
   Front: { // field return type name
     version: 'Int'
+    digest: 'String'
     members: 'Candidate'
   }
   Health: { // field return type name
@@ -360,6 +365,7 @@ export interface NexusGenFieldTypeNames {
   Latency: { // field return type name
     ms: 'Float'
     source: 'LatencySource'
+    uncertainty: 'Float'
   }
   Model: { // field return type name
     id: 'ID'
@@ -447,6 +453,7 @@ export interface NexusGenFieldTypeNames {
     candidate: 'Candidate'
     nearest: 'Candidate'
     unsatisfied: 'ConstraintMiss'
+    front: 'Front'
   }
   Subscription: { // field return type name
     searchProgress: 'SearchProgress'
