@@ -4,7 +4,7 @@ import type { Backend } from './backend.js';
 import { openEmbeddedBackend } from './embedded-backend.js';
 import { openRemoteBackend } from './remote-backend.js';
 
-/** Where to work: a server (`api`, else `FRONTIER_API`) or the embedded store (`dataDir`, else `FRONTIER_DATA`, else `./.frontier`). */
+/** Where to work: a server or the embedded store. */
 export interface BackendOptions {
   /** A server URL; default `FRONTIER_API`. */
   readonly api?: string | undefined;
@@ -16,13 +16,16 @@ export interface BackendOptions {
   readonly onReconnecting?: (attempt: number) => void;
 }
 
-/** Opens the backend the options (and environment) name; giving both a server and a data folder is an error. */
+/**
+ * Opens the backend the options (and environment) name: `api`, else `dataDir`, else
+ * `FRONTIER_API`, else the embedded default. Giving both `api` and `dataDir` is an error.
+ */
 export async function openBackend(options: BackendOptions = {}): Promise<Backend> {
-  const api = options.api ?? nonEmpty(process.env['FRONTIER_API']);
+  if (options.api !== undefined && options.dataDir !== undefined) {
+    throw new FrontierClientError('BAD_USER_INPUT', `give a server (${options.api}) or a data folder (${options.dataDir}), not both`);
+  }
+  const api = options.api ?? (options.dataDir === undefined ? nonEmpty(process.env['FRONTIER_API']) : undefined);
   if (api !== undefined) {
-    if (options.dataDir !== undefined) {
-      throw new FrontierClientError('BAD_USER_INPUT', `give a server (${options.api !== undefined ? '--api' : 'FRONTIER_API'} ${api}) or a data folder (${options.dataDir}), not both`);
-    }
     const token = options.token ?? nonEmpty(process.env['FRONTIER_TOKEN']);
     return openRemoteBackend({ url: api, token, ...(options.onReconnecting ? { onReconnecting: options.onReconnecting } : {}) });
   }
