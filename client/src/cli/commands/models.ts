@@ -38,6 +38,8 @@ export function modelsCommand(io: CliIo): Command {
 
   const list = new Command('models')
     .description('list the registered models (`models add FILE` registers one)')
+    // `models add FILE --api URL`: the options after `add` are add's, not the listing's.
+    .enablePositionalOptions()
     .option('--json', 'print machine-readable JSON');
   return addBackendOptions(list)
     .addCommand(add)
