@@ -56,22 +56,24 @@ describe('frontier CLI, embedded and remote', () => {
 
   it('runs, run, front, models and select print the same embedded and remote', async () => {
     const lock = join(out, 'same.lock.json');
-    for (const args of [
-      ['runs'],
-      ['runs', '--json'],
-      ['run', runId],
-      ['run', runId, '--json'],
-      ['front', '--model', 'fashion-mlp', '--device', 'stm32h7'],
-      ['front', '--model', 'fashion-mlp', '--device', 'stm32h7', '--max-ram-kb', '200', '--json'],
-      ['models', '--json'],
-      ['select', '--model', 'fashion-mlp', '--device', 'stm32h7', '--max-flash-kb', '500', '--out', join(out, 'same.onnx'), '--lock', lock],
-      ['select', '--model', 'fashion-mlp', '--device', 'stm32h7', '--max-latency-ms', '0.001', '--out', join(out, 'none.onnx')],
-    ]) {
+    for (const [args, code] of [
+      [['runs'], 0],
+      [['runs', '--json'], 0],
+      [['run', runId], 0],
+      [['run', runId, '--json'], 0],
+      [['front', '--model', 'fashion-mlp', '--device', 'stm32h7'], 0],
+      [['front', '--model', 'fashion-mlp', '--device', 'stm32h7', '--max-ram-kb', '200', '--json'], 0],
+      [['models', '--json'], 0],
+      [['select', '--model', 'fashion-mlp', '--device', 'stm32h7', '--max-flash-kb', '500', '--out', join(out, 'same.onnx'), '--lock', lock], 0],
+      [['select', '--model', 'fashion-mlp', '--device', 'stm32h7', '--max-latency-ms', '0.001', '--out', join(out, 'none.onnx')], 3],
+    ] as const) {
       const { embedded, remote } = await both(args);
-      assert.equal(embedded.code, remote.code, args.join(' '));
+      assert.equal(embedded.code, code, `${args.join(' ')}: ${embedded.stderr}`);
+      assert.equal(remote.code, code, `${args.join(' ')}: ${remote.stderr}`);
       assert.equal(embedded.stdout, remote.stdout, args.join(' '));
       assert.equal(embedded.stderr, remote.stderr, args.join(' '));
     }
+    assert.match((await frontierAsync(['runs', '--api', t.url])).stdout, new RegExp(`^${runId} {2}DONE {4}fashion-mlp {2}stm32h7 {2}fashion-mnist {2}4/4 `, 'm'));
     const run = JSON.parse((await frontierAsync(['run', runId, '--json', '--api', t.url])).stdout).run;
     assert.equal(run.status, 'DONE');
     assert.ok(run.front.members.length > 0);
