@@ -1,4 +1,4 @@
-import { print, type DocumentNode } from 'graphql';
+import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import type { TadaDocumentNode } from 'gql.tada';
 import { FrontierClientError, fromGraphQLError } from './client-error.js';
@@ -69,7 +69,7 @@ export class FrontierClient {
     const res = await this.#fetch(`${this.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...this.#auth() },
-      body: JSON.stringify({ query: print(document as DocumentNode), variables }),
+      body: JSON.stringify({ query: print(document), variables }),
     });
     const body = await this.#json<GraphQLResponse<R>>(res);
     const first = body.errors?.[0];
@@ -84,7 +84,7 @@ export class FrontierClient {
    * Stop early with `return()` (a `break` out of `for await`).
    */
   subscribe<R, V>(document: TadaDocumentNode<R, V>, variables: V): AsyncIterableIterator<R> {
-    const inner = this.#wsClient().iterate<R>({ query: print(document as DocumentNode), variables: variables as Record<string, unknown> });
+    const inner = this.#wsClient().iterate<R>({ query: print(document), variables: variables as Record<string, unknown> });
     const iterator: AsyncIterableIterator<R> = {
       next: async () => {
         let step: IteratorResult<{ data?: R | null; errors?: readonly { message: string; extensions?: { code?: unknown } }[] }>;

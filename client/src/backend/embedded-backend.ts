@@ -1,4 +1,4 @@
-import { execute, GraphQLError, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, validate, type GraphQLSchema } from 'graphql';
 import { createLoaders } from '@frontier/api';
 import { buildSchema, publicCode } from '@frontier/schema';
 import { isStoreError, openStore, SearchService } from '@frontier/search';
@@ -23,11 +23,11 @@ export async function openEmbeddedBackend(options: { readonly dataDir: string })
     kind: 'embedded',
     location: options.dataDir,
     async request(document, variables) {
-      const errors = validate(s, document as DocumentNode);
+      const errors = validate(s, document);
       if (errors.length > 0) throw new FrontierClientError('BAD_USER_INPUT', errors[0]!.message);
       const result = await execute({
         schema: s,
-        document: document as DocumentNode,
+        document: document,
         variableValues: variables as Record<string, unknown>,
         // One request, one set of caching loaders, as the server gives each HTTP request.
         contextValue: { store, platform, loaders: createLoaders(store), scope: 'write', artifactBaseUrl: `file://${options.dataDir}/artifacts` },

@@ -162,7 +162,7 @@ async function checkCriteria(backend: Backend, o: SelectOptions, lock: LockFile,
 }
 
 function sorted(c: SelectConstraints): Record<string, number> {
-  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))) as Record<string, number>;
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 async function fetchVerified(backend: Backend, sha256: string, what: string): Promise<Uint8Array> {
