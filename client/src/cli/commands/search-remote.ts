@@ -12,25 +12,17 @@ import { exportArtifacts } from '../export-artifacts.js';
 import { formatBytes } from '../format.js';
 import { formatRecipe, percent } from '../format-recipe.js';
 import { toJson, type CliIo } from '../io.js';
-import { limitInput, type LimitOptions } from '../limit-options.js';
+import { limitInput } from '../limit-options.js';
 import { modelFromOption } from '../model-option.js';
 import { readJsonFile } from '../read-json-file.js';
 import { runSummaryLine, viewTable } from '../view-output.js';
+import type { SearchOptions } from './search.js';
 
-/** The `search` options a server run takes. */
-export interface RemoteSearchOptions extends LimitOptions {
-  model?: string;
-  device?: string;
-  objectives: string;
-  budget?: number;
-  seconds?: number;
-  sampler: string;
-  seed: number;
-  space?: string;
-  resume?: string;
-  export?: string;
-  json?: boolean;
-}
+/** The `search` options a server run takes (the rest are the embedded search's). */
+export type RemoteSearchOptions = Pick<
+  SearchOptions,
+  'model' | 'device' | 'maxLatencyMs' | 'maxRamKb' | 'maxFlashKb' | 'minAccuracy' | 'objectives' | 'budget' | 'seconds' | 'sampler' | 'seed' | 'space' | 'resume' | 'export' | 'json'
+>;
 
 /**
  * `frontier search --api URL`: starts the search on the server (uploading the model file if the

@@ -13,7 +13,8 @@ import { redisUrlOption } from '../redis-option.js';
 import { failureSummary, frontTable, progressReporter } from '../search-output.js';
 import { searchRemote } from './search-remote.js';
 
-interface SearchOptions {
+/** The options of `frontier search`. */
+export interface SearchOptions {
   model?: string;
   device?: string;
   maxLatencyMs?: number;
