@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { parseTokens } from '@frontier/api';
 import { select } from '@frontier/client';
+import { zooModelPath } from '@frontier/workers';
 import { data, startTestServer, type TestServer } from './support/api-server.js';
 import { frontierAsync, type CliResult } from './support/frontier-cli.js';
 
@@ -191,6 +193,25 @@ describe('frontier CLI, embedded and remote', () => {
     }
     assert.equal(existsSync(join(out, 'gone.onnx')), false);
     writeFileSync(path, original);
+  });
+
+  it('sends FRONTIER_TOKEN: without it a server with tokens refuses, a read token reads but cannot upload', async () => {
+    const read = 'r'.repeat(20);
+    const write = 'w'.repeat(20);
+    const guarded = await startTestServer({ tokens: parseTokens(`read:${read},write:${write}`, 'test'), registerBuiltins: false });
+    try {
+      const anonymous = await frontierAsync(['runs', '--api', guarded.url]);
+      assert.equal(anonymous.code, 1);
+      assert.match(anonymous.stderr, /^frontier: .*token/i);
+      const reader = await frontierAsync(['runs', '--api', guarded.url], { FRONTIER_TOKEN: read });
+      assert.equal(reader.code, 0, reader.stderr);
+      assert.equal(reader.stdout, 'no runs yet (start one with `frontier search`)\n');
+      const upload = await frontierAsync(['models', 'add', zooModelPath('fashion-mlp'), '--api', guarded.url], { FRONTIER_TOKEN: read });
+      assert.equal(upload.code, 1);
+      assert.match(upload.stderr, /needs a write token/);
+    } finally {
+      await guarded.stop();
+    }
   });
 
   it('unknown run, model and device ids exit 1 naming what exists; front --device nosuch too', async () => {
