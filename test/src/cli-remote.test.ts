@@ -170,6 +170,10 @@ describe('frontier CLI, embedded and remote', () => {
       assert.match(other.stderr, /was written for limits \{"maxFlashKb":500\}, not \{"maxFlashKb":100\}: select without --locked/);
     }
 
+    const missing = await frontierAsync(['select', '--api', t.url, '--out', join(out, 'x.onnx'), '--lock', join(out, 'missing.lock.json'), '--locked']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no lock file .*missing\.lock\.json: select once without --locked/);
+
     // The stored artifact's bytes change (same size): the lock's sha256 no longer matches.
     const sha = locked.artifact.sha256 as string;
     const path = join(t.dataDir, 'artifacts', sha.slice(0, 2), sha);
