@@ -29,8 +29,10 @@ export async function openEmbeddedBackend(options: { readonly dataDir: string })
         schema: s,
         document: document,
         variableValues: variables as Record<string, unknown>,
-        // One request, one set of caching loaders, as the server gives each HTTP request.
-        contextValue: { store, platform, loaders: createLoaders(store), scope: 'write', artifactBaseUrl: `file://${options.dataDir}/artifacts` },
+        // One request, one set of caching loaders, as the server gives each HTTP request. There is no
+        // server to download from: `Artifact.url` is a relative `artifacts/<sha256>`, and the CLI reads
+        // artifacts through `artifact()`.
+        contextValue: { store, platform, loaders: createLoaders(store), scope: 'write', artifactBaseUrl: 'artifacts' },
       });
       if (result.errors?.[0]) throw clientError(result.errors[0]);
       return result.data as never;
