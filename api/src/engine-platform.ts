@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { abandonedTasks, createCandidatePool, DEFAULT_SPACE, LocalDispatcher, RunEvents, SearchService, type Device, type Run, type RunEvent, type RedisRunEventBus, type SearchServiceOptions, type Store } from '@frontier/search';
+import { createCandidatePool, DEFAULT_SPACE, LocalDispatcher, RunEvents, SearchService, type Device, type Run, type RunEvent, type RedisRunEventBus, type SearchServiceOptions, type Store } from '@frontier/search';
 import { deviceCatalogue, detectHostFacts, ZOO_ARCHITECTURES, zooModelPath, type DeviceSpec } from '@frontier/workers';
 import { publicError, type HealthInfo, type Platform, type StartSearch } from '@frontier/schema';
 
@@ -150,9 +150,7 @@ export class EnginePlatform implements Platform {
   async closePool(options: { readonly graceMs: number; readonly exiting: boolean }): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.graceMs)));
-    // Cancelled runs may leave evaluations running on the pool (see LocalDispatcher): they get the grace too.
-    const abandoned = this.#pool ? abandonedTasks(this.#pool) : Promise.resolve();
-    await Promise.race([Promise.allSettled([...[...this.#active.values()].map((a) => a.done), abandoned]), grace]);
+    await Promise.race([Promise.allSettled([...this.#active.values()].map((a) => a.done)), grace]);
     clearTimeout(timer);
     if (!options.exiting) await this.#pool?.close(true);
   }

@@ -114,7 +114,7 @@ export { RunEvents, type RunEvent, type RunListener } from './engine/events.js';
 export { screenViolations, type DeviceLimits, type PreScreen, type ScreenOptions } from './engine/screen.js';
 export { FRONT_OBJECTIVES } from './engine/update-front.js';
 
-export { LocalDispatcher, abandonedTasks, createCandidatePool, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
+export { LocalDispatcher, createCandidatePool, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
 export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, type SearchDataset, type SearchServiceOptions } from './engine/search-service.js';
 export { DEFAULT_SPACE } from './space/default-space.js';
 export { frontOf, meetingConstraints } from './engine/run-front.js';

@@ -75,56 +75,18 @@ export class LocalDispatcher implements Dispatcher {
     return out.accuracy;
   }
 
-  /** Closes the pool if it is this dispatcher's, once the tasks of cancelled evaluations have ended. */
   async close(): Promise<void> {
-    await abandonedTasks(this.pool);
     if (this.ownsPool) await this.pool.close(true);
   }
 
-  /**
-   * Runs one task. A cancelled evaluation rejects at once with kind `cancelled`, but its task is left
-   * to finish on its thread and its result dropped: ending a thread while onnxruntime runs in it can
-   * abort the whole process ("terminate called after throwing an instance of 'Napi::Error'") — a
-   * server with every run in it, on a `cancelSearch`.
-   */
   private async run(task: CandidateTask, signal: AbortSignal | undefined): Promise<CandidateOutput> {
-    if (signal?.aborted) throw new DispatchFailure('cancelled', 'the task was cancelled');
-    const work = this.pool.run(task).catch((err: unknown) => {
+    try {
+      return await this.pool.run(task, signal ? { signal } : {});
+    } catch (err) {
       if (err instanceof TaskFailure) throw new DispatchFailure(err.kind, err.message, err.code !== undefined ? { code: err.code } : {});
       throw new DispatchFailure('threw', err instanceof Error ? err.message : String(err));
-    });
-    if (!signal) return work;
-    return new Promise<CandidateOutput>((resolve, reject) => {
-      const onAbort = () => {
-        abandon(this.pool, work);
-        reject(new DispatchFailure('cancelled', 'the task was cancelled'));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    }
   }
-}
-
-/** Per pool, the tasks of cancelled evaluations still running on its threads. */
-const ABANDONED = new WeakMap<object, Set<Promise<unknown>>>();
-
-function abandon(pool: object, work: Promise<unknown>): void {
-  let set = ABANDONED.get(pool);
-  if (!set) ABANDONED.set(pool, (set = new Set()));
-  const tracked = work.then(
-    () => undefined,
-    () => undefined,
-  );
-  set.add(tracked);
-  void tracked.then(() => set.delete(tracked));
-}
-
-/**
- * Resolves once the tasks of cancelled evaluations on `pool` have ended, so that its threads can be
- * ended safely (see {@link LocalDispatcher}); at once when there are none.
- */
-export async function abandonedTasks(pool: WorkerPool<CandidateTask, CandidateOutput>): Promise<void> {
-  await Promise.all([...(ABANDONED.get(pool) ?? [])]);
 }
 
 /** The worker pool that evaluates candidates, with Frontier's worker entry and limits. */

@@ -90,10 +90,7 @@ export function searchCommand(io: CliIo): Command {
         // With a queue, the run's events also go to Redis, where other processes (servers) see them.
         bus?.publish(events);
         const controller = new AbortController();
-        const onSignal = () => {
-          io.err('cancelling: what was found stays; evaluations in flight finish on their threads first (Ctrl-C again quits at once)');
-          controller.abort();
-        };
+        const onSignal = () => controller.abort();
         process.once('SIGINT', onSignal);
         let final: Run;
         try {
