@@ -142,12 +142,15 @@ export class EnginePlatform implements Platform {
   }
 
   /**
-   * Waits up to `graceMs` for the evaluations in flight to end (with the store closed, their
-   * results are not written and the runs stop), then, unless the process is about to exit, ends
-   * the pool's threads. Terminating a thread while onnxruntime works in it can abort the process,
-   * so a stop first gives the evaluations their chance to finish.
+   * Asks the local pool's evaluations in flight to stop (each stops at its next onnxruntime call;
+   * with the store closed, nothing of theirs is written and the runs stay as they were), waits up to
+   * `graceMs` for them, then, unless the process is about to exit, ends the pool's threads.
+   * Terminating a thread while onnxruntime works in it can abort the process, so the threads are
+   * ended only once their evaluations have stopped or the grace is over. Evaluations on the queue
+   * are left to their workers.
    */
   async closePool(options: { readonly graceMs: number; readonly exiting: boolean }): Promise<void> {
+    if (this.#pool) for (const a of this.#active.values()) a.controller.abort(new Error('the server is stopping'));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.graceMs)));
     await Promise.race([Promise.allSettled([...this.#active.values()].map((a) => a.done)), grace]);

@@ -9,7 +9,8 @@ export type WorkersErrorCode =
   | 'BAD_ARGUMENT' // a caller passed an invalid option
   | 'BAD_RECIPE' // a compression recipe is invalid
   | 'BAD_DEVICE' // a device description is invalid or unknown
-  | 'EVALUATION_FAILED'; // onnxruntime-node refused to load or run a model
+  | 'EVALUATION_FAILED' // onnxruntime-node refused to load or run a model
+  | 'CANCELLED'; // a pooled task stopped because it was asked to (cancelled or out of time)
 
 /** The one root error of `@frontier/workers`. */
 export class WorkersError extends Error {

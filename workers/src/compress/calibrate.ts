@@ -3,6 +3,7 @@ import { fillBatch, type Dataset } from '../data/dataset.js';
 import { WorkersError } from '../errors.js';
 import { DataType, fixedBatch, realInputs, type Model } from '../onnx/model.js';
 import { writeModel } from '../onnx/write-model.js';
+import { throwIfStopRequested } from '../pool/cooperative-stop.js';
 
 /** Observed range of one activation. */
 export interface ValueRange {
@@ -62,6 +63,7 @@ export async function calibrateRanges(model: Model, options: CalibrateOptions): 
       const batch = indices.subarray(start, Math.min(count, start + batchSize));
       const pixels = fillBatch(data, batch, buffer);
       const feeds = { [input.name]: new ort.Tensor('float32', pixels, [batch.length, ...data.shape]) };
+      throwIfStopRequested();
       const result = await session.run(feeds, observed.length > 0 ? observed : [...session.outputNames]);
       for (const [name, range] of ranges) {
         const values = name === input.name ? pixels : (result[name]!.data as Float32Array);

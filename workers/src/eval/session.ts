@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { WorkersError } from '../errors.js';
+import { throwIfStopRequested } from '../pool/cooperative-stop.js';
 
 /**
  * Session options for every evaluation: one intra-op and one inter-op thread, sequential
@@ -56,6 +57,7 @@ export async function withSession<T>(modelBytes: Uint8Array, fn: (session: ort.I
 
 /** `session.run`, with ORT's errors turned into `EVALUATION_FAILED`. */
 export async function runSession(session: ort.InferenceSession, feeds: ort.InferenceSession.FeedsType): Promise<ort.InferenceSession.ReturnType> {
+  throwIfStopRequested();
   try {
     return await session.run(feeds);
   } catch (err) {

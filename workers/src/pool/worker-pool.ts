@@ -2,6 +2,8 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { WorkersError } from '../errors.js';
+import { createStopFlags, STOP_SLOTS } from './cooperative-stop.js';
+import type { PoolEnvelope } from './pool-entry.js';
 import { isTaskError } from './task-error.js';
 
 /**
@@ -43,7 +45,29 @@ export interface WorkerPoolOptions {
   readonly taskTimeoutMs?: number;
   /** V8 heap limit per thread in MB; a thread over it is ended and replaced. Default none. */
   readonly maxOldGenerationSizeMb?: number;
+  /**
+   * How much lower than the pool owner's the threads' scheduling priority is (Unix nice increment,
+   * applied by Piscina per thread through @napi-rs/nice). Default {@link POOL_NICE_INCREMENT}.
+   */
+  readonly niceIncrement?: number;
+  /**
+   * How long a task asked to stop (cancelled or out of time) has to stop by itself before its thread
+   * is ended. Default {@link DEFAULT_STOP_GRACE_MS}.
+   */
+  readonly stopGraceMs?: number;
 }
+
+/** One onnxruntime call of a candidate evaluation (a batch, a training step) takes well under this. */
+export const DEFAULT_STOP_GRACE_MS = 2000;
+
+/**
+ * Pool threads run at nice +10 by default: evaluations keep every core the machine can spare, but
+ * the thread that owns the pool — a server answering queries and subscriptions, a queue worker
+ * renewing its job locks, a CLI drawing progress — is scheduled first whenever it has work, so a
+ * search running on every core does not delay it. (Linux CFS weighs nice 0 against nice 10 about
+ * 1024 to 110, see the kernel's sched_prio_to_weight table.)
+ */
+export const POOL_NICE_INCREMENT = 10;
 
 export interface RunTaskOptions {
   readonly signal?: AbortSignal;
@@ -57,8 +81,12 @@ export interface RunTaskOptions {
  * happened, and the next task runs on a healthy thread.
  */
 export class WorkerPool<TTask, TResult> {
-  private readonly piscina: Piscina<TTask, TResult>;
+  private readonly piscina: Piscina<PoolEnvelope, TResult>;
   private readonly timeoutMs: number | undefined;
+  private readonly stopGraceMs: number;
+  /** Shared with the threads: a task's slot is set when it should stop (see cooperative-stop.ts). */
+  private readonly stopFlags = createStopFlags();
+  private readonly freeSlots = Array.from({ length: STOP_SLOTS }, (_, i) => STOP_SLOTS - 1 - i);
 
   constructor(options: WorkerPoolOptions) {
     const maxThreads = options.maxThreads ?? os.availableParallelism();
@@ -66,13 +94,15 @@ export class WorkerPool<TTask, TResult> {
       throw new WorkersError('BAD_ARGUMENT', `maxThreads must be a positive integer, got ${maxThreads}`);
     }
     this.timeoutMs = options.taskTimeoutMs;
-    this.piscina = new Piscina<TTask, TResult>({
+    this.stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    this.piscina = new Piscina<PoolEnvelope, TResult>({
       filename: POOL_ENTRY.href,
-      workerData: { handler: options.filename instanceof URL ? options.filename.href : pathToFileURL(options.filename).href },
+      workerData: { handler: options.filename instanceof URL ? options.filename.href : pathToFileURL(options.filename).href, stopFlags: this.stopFlags },
       maxThreads,
       minThreads: Math.min(1, maxThreads),
       // Idle threads stay: each keeps its loaded model, dataset and ORT state warm.
       idleTimeout: 60_000,
+      niceIncrement: options.niceIncrement ?? POOL_NICE_INCREMENT,
       ...(options.maxOldGenerationSizeMb !== undefined
         ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } }
         : {}),
@@ -84,10 +114,22 @@ export class WorkerPool<TTask, TResult> {
     return this.piscina.options.maxThreads;
   }
 
-  /** Runs one task; rejects with `TaskFailure` when it yields no result. */
+  /**
+   * Runs one task; rejects with `TaskFailure` when it yields no result. A task cancelled (by
+   * `options.signal`) or out of time is first asked to stop at its next onnxruntime call (see
+   * cooperative-stop.ts); its thread is ended only if it has not stopped `stopGraceMs` later.
+   */
   async run(task: TTask, options: RunTaskOptions = {}): Promise<TResult> {
     const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal?.reason);
+    const slot = this.freeSlots.pop();
+    if (slot !== undefined) Atomics.store(this.stopFlags, slot, 0);
+    let graceTimer: NodeJS.Timeout | undefined;
+    const stop = (reason?: unknown) => {
+      if (slot === undefined) return controller.abort(reason);
+      Atomics.store(this.stopFlags, slot, 1);
+      graceTimer ??= setTimeout(() => controller.abort(reason), this.stopGraceMs);
+    };
+    const onAbort = () => stop(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort(options.signal.reason);
     let timedOut = false;
@@ -95,23 +137,29 @@ export class WorkerPool<TTask, TResult> {
       this.timeoutMs !== undefined
         ? setTimeout(() => {
             timedOut = true;
-            controller.abort();
+            stop();
           }, this.timeoutMs)
         : undefined;
     let result: TResult;
+    const cancelled = () => options.signal?.aborted ?? false;
     try {
-      result = await this.piscina.run(task, {
+      const envelope: PoolEnvelope = { task, ...(slot !== undefined ? { slot } : {}) };
+      result = await this.piscina.run(envelope, {
         signal: controller.signal,
         ...(options.transferList ? { transferList: [...options.transferList] } : {}),
       });
     } catch (err) {
-      throw classify(err, { timedOut, timeoutMs: this.timeoutMs, cancelled: options.signal?.aborted ?? false });
+      throw classify(err, { timedOut, timeoutMs: this.timeoutMs, cancelled: cancelled() });
     } finally {
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', onAbort);
+      if (slot !== undefined) this.freeSlots.push(slot);
     }
     if (isTaskError(result)) {
       const e = result.frontierTaskError;
+      // A task that stopped when asked ends as a pool-ended one would have.
+      if (e.code === 'CANCELLED' && (timedOut || cancelled())) throw classify(new Error(e.message), { timedOut, timeoutMs: this.timeoutMs, cancelled: cancelled() });
       throw new TaskFailure('threw', e.message, { ...(e.code !== undefined ? { code: e.code } : {}), ...(e.details ? { details: e.details } : {}) });
     }
     return result;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { recipeKey } from './canonical-recipe.js';
 import { parseRecipe } from './parse-recipe.js';
 
 const quant = { weightBits: 8, activationBits: 32, granularity: 'per-channel', symmetric: true };
@@ -16,6 +17,15 @@ describe('parseRecipe', () => {
     assert.deepEqual(parseRecipe({}), {});
   });
 
+  it('gives a hand-written recipe the defaults a user expects: weight-only per-channel symmetric quantization, documented distillation', () => {
+    assert.deepEqual(parseRecipe({ quant: { weightBits: 4 } }), { quant: { weightBits: 4, activationBits: 32, granularity: 'per-channel', symmetric: true } });
+    assert.deepEqual(parseRecipe({ quant: { weightBits: 8, activationBits: 8 } }).quant, { weightBits: 8, activationBits: 8, granularity: 'per-channel', symmetric: true });
+    assert.deepEqual(parseRecipe({ distill: {} }), { distill: { temperature: 4, alpha: 0.5, epochs: 1, layers: 'all' } });
+    assert.deepEqual(parseRecipe({ distill: { epochs: 0.5 } }).distill, { temperature: 4, alpha: 0.5, epochs: 0.5, layers: 'all' });
+    // The filled recipe is the same configuration as the written-out one.
+    assert.equal(recipeKey(parseRecipe({ quant: { weightBits: 4 } })), recipeKey({ quant: { weightBits: 4, activationBits: 32, granularity: 'per-channel', symmetric: true } }));
+  });
+
   const bad: [string, unknown, string][] = [
     ['rankRatio 0', { lowRank: { rankRatio: 0 } }, 'lowRank.rankRatio must be in (0, 1], got 0'],
     ['rankRatio 1.5', { lowRank: { rankRatio: 1.5 } }, 'lowRank.rankRatio must be in (0, 1], got 1.5'],
@@ -26,7 +36,8 @@ describe('parseRecipe', () => {
     ['bits 12', { quant: { ...quant, weightBits: 12 } }, 'quant.weightBits must be an integer 1–8, 16 or 32, got 12'],
     ['16-bit weights with int8 activations', { quant: { ...quant, weightBits: 16, activationBits: 8 } }, 'quant.weightBits must be ≤ 8 when quant.activationBits is 8, got 16'],
     ['activationBits 4', { quant: { ...quant, activationBits: 4 } }, 'quant.activationBits must be one of 8, 32, got 4'],
-    ['a missing symmetric', { quant: { weightBits: 8, activationBits: 32, granularity: 'per-channel' } }, 'quant.symmetric must be true or false, got undefined'],
+    ['a missing weight width', { quant: { activationBits: 32, granularity: 'per-channel' } }, 'quant.weightBits must be an integer 1–8, 16 or 32, got undefined'],
+    ['a null symmetric', { quant: { weightBits: 8, symmetric: null } }, 'quant.symmetric must be true or false, got null'],
     ['LAMP with channel pruning', { prune: { ratio: 0.5, structure: 'channel', criterion: 'lamp' } }, "prune.criterion 'lamp' ranks single weights: use 'l1' or 'l2' with structure 'channel', got \"lamp\""],
     ['an unknown technique', { prun: { ratio: 0.5 } }, 'unknown recipe field prun (allowed: lowRank, prune, distill, quant)'],
     ['an unknown field', { lowRank: { rankRatio: 0.5, rank: 3 } }, 'unknown recipe field lowRank.rank (allowed in lowRank: rankRatio)'],

@@ -59,8 +59,9 @@ function technique(t: Technique, value: unknown): Fields {
   const out: Fields = {};
   for (const [param, domain] of Object.entries(domains)) {
     if (o[param] === undefined && domain.kernelDefault !== undefined) continue;
-    checkParam(`${t}.${param}`, domain, o[param]);
-    out[param] = o[param];
+    const v = o[param] === undefined ? domain.entryDefault : o[param];
+    checkParam(`${t}.${param}`, domain, v);
+    out[param] = v;
   }
   const problem = crossFieldProblem(t, out);
   if (problem) {
@@ -73,7 +74,9 @@ function technique(t: Technique, value: unknown): Fields {
 /**
  * Checks a recipe strictly — unknown fields, wrong types and out-of-range values are rejected with
  * `BAD_RECIPE` naming the field and the value (`prune.ratio must be in [0, 1), got 1`; `details`
- * holds `field` and `value`) — and returns a copy holding only the recipe's own fields.
+ * holds `field` and `value`) — and returns a copy holding only the recipe's own fields, with the
+ * entry defaults of the fields it left out (`{"distill":{}}` is temperature 4, alpha 0.5, one
+ * epoch, all layers; see `RECIPE_PARAMS`).
  */
 export function validateRecipe(value: unknown): Recipe {
   const o = object(value, 'recipe');

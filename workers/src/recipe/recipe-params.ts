@@ -18,6 +18,12 @@ interface ParamCommon {
    * parameters have one; every other parameter is required in a recipe.
    */
   readonly kernelDefault?: ParamValue;
+  /**
+   * The value a recipe that leaves the parameter out gets where it enters (CLI, API, file): the
+   * parameter is filled in there, so a validated recipe always holds it (and so do stored recipes
+   * and their keys). `{"quant":{"weightBits":4}}` is weight-only, per-channel, symmetric.
+   */
+  readonly entryDefault?: ParamValue;
   /** The value a search space that leaves the parameter out fixes it to. */
   readonly spaceDefault?: ParamValue;
   /** When the parameter means something, given the technique's other fields (default: always). */
@@ -52,7 +58,8 @@ const unstructured = (f: Readonly<Record<string, unknown>>): boolean => f['struc
  * temperature 4 with equal soft/hard weight for one epoch over all layers (the middle of the ranges
  * Hinton et al. 2015, "Distilling the Knowledge in a Neural Network", report working), and int8
  * per-channel symmetric activations/weights, the configuration TFLite and onnxruntime quantize to
- * by default.
+ * by default. Entry defaults are the same choices for a recipe written by hand, except that a
+ * quant recipe naming only its weight width quantizes the weights alone (float activations).
  */
 export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: string]: ParamDomain } } = {
   lowRank: {
@@ -65,14 +72,15 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
     criterion: { kind: 'enum', choices: PRUNE_CRITERIA, kernelDefault: PRUNE_DEFAULTS.criterion },
   },
   distill: {
-    temperature: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, spaceDefault: 4 },
-    alpha: { kind: 'real', describe: 'in [0, 1]', accepts: (x) => x >= 0 && x <= 1, spaceDefault: 0.5 },
-    epochs: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, spaceDefault: 1 },
+    temperature: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, entryDefault: 4, spaceDefault: 4 },
+    alpha: { kind: 'real', describe: 'in [0, 1]', accepts: (x) => x >= 0 && x <= 1, entryDefault: 0.5, spaceDefault: 0.5 },
+    epochs: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, entryDefault: 1, spaceDefault: 1 },
     layers: {
       kind: 'integer',
       describe: 'an integer ≥ 1',
       accepts: (x) => Number.isInteger(x) && x >= 1,
       named: ['all'],
+      entryDefault: 'all',
       spaceDefault: 'all',
     },
   },
@@ -82,9 +90,9 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
       describe: 'an integer 1–8, 16 or 32',
       accepts: (x) => (WEIGHT_BITS as readonly number[]).includes(x),
     },
-    activationBits: { kind: 'enum', choices: ACTIVATION_BITS, spaceDefault: 8 },
-    granularity: { kind: 'enum', choices: GRANULARITIES, spaceDefault: 'per-channel' },
-    symmetric: { kind: 'enum', choices: [false, true], describe: 'true or false', spaceDefault: true },
+    activationBits: { kind: 'enum', choices: ACTIVATION_BITS, entryDefault: 32, spaceDefault: 8 },
+    granularity: { kind: 'enum', choices: GRANULARITIES, entryDefault: 'per-channel', spaceDefault: 'per-channel' },
+    symmetric: { kind: 'enum', choices: [false, true], describe: 'true or false', entryDefault: true, spaceDefault: true },
   },
 };
 

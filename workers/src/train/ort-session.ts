@@ -3,6 +3,7 @@ import { WorkersError } from '../errors.js';
 import { createSession as createModelSession } from '../eval/session.js';
 import type { Model } from '../onnx/model.js';
 import { writeModel } from '../onnx/write-model.js';
+import { throwIfStopRequested } from '../pool/cooperative-stop.js';
 
 /** Float storage of a training graph's values: float32 to train, float64 for gradient checks. */
 export type FloatArray = Float32Array | Float64Array;
@@ -37,6 +38,7 @@ export async function runSession(
     tensors[name] = new ort.Tensor(f.data instanceof Float64Array ? 'float64' : 'float32', f.data, [...f.dims]);
   }
   let result: ort.InferenceSession.OnnxValueMapType;
+  throwIfStopRequested();
   try {
     result = await session.run(tensors, [...fetches]);
   } catch (err) {

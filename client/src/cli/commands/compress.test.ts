@@ -50,6 +50,18 @@ describe('frontier compress', () => {
     assert.match(io.stdout, /^after quant\s/m);
   });
 
+  it('fills a short recipe with the defaults a user expects: {"quant":{"weightBits":4}} is weight-only, per-channel, symmetric', async () => {
+    const short = join(dir, 'short.onnx');
+    const written = join(dir, 'written.onnx');
+    assert.equal(await main(['compress', model, '--recipe', '{"quant":{"weightBits":4}}', '--out', short], captureIo()), 0);
+    const full = JSON.stringify({ quant: { weightBits: 4, activationBits: 32, granularity: 'per-channel', symmetric: true } });
+    assert.equal(await main(['compress', model, '--recipe', full, '--out', written], captureIo()), 0);
+    assert.deepEqual(readFileSync(short), readFileSync(written));
+    const asymmetric = JSON.stringify({ quant: { weightBits: 4, activationBits: 32, granularity: 'per-channel', symmetric: false } });
+    assert.equal(await main(['compress', model, '--recipe', asymmetric, '--out', join(dir, 'asym.onnx')], captureIo()), 0);
+    assert.notDeepEqual(readFileSync(short), readFileSync(join(dir, 'asym.onnx')));
+  });
+
   it('names a bad recipe (exit 1), and a recipe needing images without any (exit 2)', async () => {
     let io = captureIo();
     assert.equal(await main(['compress', model, '--recipe', '{"prune":{"ratio":1,"structure":"channel"}}', '--out', join(dir, 'x.onnx')], io), 1);
