@@ -4,3 +4,4 @@ export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { ApiError, type ApiErrorCode } from './api-error.js';
 export { WS_CLOSE } from './ws-server.js';
 export type { EnginePlatform } from './engine-platform.js';
+export { createLoaders } from './loaders.js';

@@ -28,6 +28,8 @@ export interface Selection {
   readonly candidate?: StoreCandidate;
   readonly nearest?: StoreCandidate;
   readonly unsatisfied: readonly ConstraintMissView[];
+  /** The stored front the choice was made from. */
+  readonly front: Front;
 }
 
 /** One event of `searchProgress`; `run` is loaded when asked for unless the event carries it. */

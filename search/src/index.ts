@@ -119,6 +119,7 @@ export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, t
 export { DEFAULT_SPACE } from './space/default-space.js';
 export { frontOf, meetingConstraints } from './engine/run-front.js';
 export { selectCandidate, type Preference, type SelectOptions, type Selection } from './select/select-candidate.js';
+export { frontDigest, type FrontMemberRef } from './select/front-digest.js';
 
 // --- queue: candidate evaluations on BullMQ (Redis) for `frontier worker` processes, run events over pub/sub ---
 export { QueueDispatcher, type QueueDispatcherOptions } from './queue/queue-dispatcher.js';

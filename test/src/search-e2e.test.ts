@@ -44,7 +44,7 @@ describe('frontier search on fashion-mlp for an MCU', () => {
       // ≈ 0.006, so 0.03 is five of those — while a test figure from the wrong split, labels or pixel
       // scale lands tens of points away.
       for (const c of front) {
-        assert.ok(Math.abs(c.metrics.accuracy.test - c.metrics.accuracy.val) < 0.03, `val ${c.metrics.accuracy.val}, test ${c.metrics.accuracy.test}`);
+        assert.ok(Math.abs(c.testAccuracy - c.accuracy) < 0.03, `val ${c.accuracy}, test ${c.testAccuracy}`);
       }
       // The registered model's baseline is the zoo's own measurement of the same file on the same
       // val split (workers/zoo/manifest.json), up to one image in 5000 for float summation order.
@@ -60,6 +60,8 @@ describe('frontier search on fashion-mlp for an MCU', () => {
   it('fails with a clear message when nothing can meet the constraints', () => {
     const r = frontier(['search', '--model', 'fashion-mlp', '--device', 'stm32h7', '--budget', '3', '--max-ram-kb', '0.5', '--data-dir', dataDir]);
     assert.equal(r.code, 1);
+    // The run id comes first on stdout, before the run's summary, for scripts that follow or cancel it.
+    assert.match(r.stdout, /^([0-9A-Z]{26})\nrun \1 FAILED: /);
     // The default sampler screens candidates itself and gives up once hundreds pass none.
     assert.match(r.stderr, /no recipe of the space passes the pre-screen \(512 screened; e\.g\. estimated peak RAM bytes \d+ > 512\)/);
     const tpe = frontier(['search', '--model', 'fashion-mlp', '--device', 'stm32h7', '--budget', '3', '--max-ram-kb', '0.5', '--sampler', 'tpe', '--data-dir', dataDir]);

@@ -42,10 +42,10 @@ describe('frontier search and front: exit codes and messages', () => {
   it('front: an unknown model or device exits 1 naming the known ones', () => {
     const unknownModel = frontier(['front', '--model', 'fashion-mlp', '--device', 'host', '--data-dir', dataDir]);
     assert.equal(unknownModel.code, 1);
-    assert.match(unknownModel.stderr, /fashion-mlp has never been searched .*; models searched: untrainable/);
+    assert.match(unknownModel.stderr, /fashion-mlp is not in the store in .* \(no model with sha256 [0-9a-f]{12}…; add it with `frontier models add`\); models: untrainable \(\w+\)/);
     const unknownDevice = frontier(['front', '--model', model, '--device', 'toaster', '--data-dir', dataDir]);
     assert.equal(unknownDevice.code, 1);
-    assert.match(unknownDevice.stderr, /unknown device "toaster"; devices searched for: host/);
+    assert.match(unknownDevice.stderr, /unknown device "toaster" in the store in .*; devices: host/);
   });
 
   it('--resume says which other flags it ignores', () => {

@@ -17,3 +17,14 @@ export function limitConstraints(o: LimitOptions): Constraints {
     ...(o.minAccuracy !== undefined ? { minAccuracy: o.minAccuracy } : {}),
   });
 }
+
+/** The limit flags as the API's `ConstraintsInput` (memory in KiB), validated the same way. */
+export function limitInput(o: LimitOptions): { maxLatencyMs?: number; maxRamKb?: number; maxFlashKb?: number; minAccuracy?: number } {
+  limitConstraints(o);
+  return {
+    ...(o.maxLatencyMs !== undefined ? { maxLatencyMs: o.maxLatencyMs } : {}),
+    ...(o.maxRamKb !== undefined ? { maxRamKb: o.maxRamKb } : {}),
+    ...(o.maxFlashKb !== undefined ? { maxFlashKb: o.maxFlashKb } : {}),
+    ...(o.minAccuracy !== undefined ? { minAccuracy: o.minAccuracy } : {}),
+  };
+}

@@ -8,6 +8,8 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('frontier')
     .description('Frontier: find the Pareto front of compressed computer-vision models for a target device')
     .version('0.1.0')
+    // Options after a command are that command's (`models add FILE --json` is add's --json, not models').
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });

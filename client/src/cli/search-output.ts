@@ -5,34 +5,63 @@ import { formatBytes, formatCount, table } from './format.js';
 import { formatRecipe, percent } from './format-recipe.js';
 import type { CliIo } from './io.js';
 
+/** A latency as the store and the API both give it; `uncertainty` only on a PREDICTED one. */
+export interface LatencyFigure {
+  readonly ms: number;
+  readonly source: 'MEASURED' | 'PREDICTED';
+  readonly uncertainty?: number | null | undefined;
+}
+
 /** How a member's latency reads: its source, the uncertainty of a prediction, and BORDERLINE when the
  * limit lies within that uncertainty (it may pass or miss on the board). */
-export function formatLatency(latency: NonNullable<Candidate['metrics']>['latency'], maxLatencyMs: number | undefined): string {
-  const u = latency.uncertainty !== undefined ? ` ±${(latency.uncertainty * 100).toFixed(0)}%` : '';
-  const border = maxLatencyMs !== undefined && latencyBorderline(latency, maxLatencyMs) ? ` BORDERLINE (limit ${maxLatencyMs} ms)` : '';
+export function formatLatency(latency: LatencyFigure, maxLatencyMs: number | undefined): string {
+  const uncertainty = latency.uncertainty ?? undefined;
+  const u = uncertainty !== undefined ? ` ±${(uncertainty * 100).toFixed(0)}%` : '';
+  const border = maxLatencyMs !== undefined && latencyBorderline({ ms: latency.ms, ...(uncertainty !== undefined ? { uncertainty } : {}) }, maxLatencyMs) ? ` BORDERLINE (limit ${maxLatencyMs} ms)` : '';
   return `${latency.ms.toFixed(3)} ms ${latency.source === 'MEASURED' ? 'measured' : 'predicted'}${u}${border}`;
+}
+
+/** One front member as a table shows it, from a stored candidate or from the API's view of one. */
+export interface FrontRow {
+  readonly recipe: unknown;
+  readonly accuracy: number | null | undefined;
+  readonly testAccuracy: number | null | undefined;
+  readonly latency: LatencyFigure;
+  readonly peakRamBytes: number;
+  readonly deployBytes: number;
+  readonly nonzeroParams: number;
+  readonly macs: number;
+  readonly artifactSha256: string;
+}
+
+/** One row per front member, in the order given; latencies near `maxLatencyMs` are marked. */
+export function frontRowsTable(rows: readonly FrontRow[], maxLatencyMs?: number): string {
+  if (rows.length === 0) return '(no candidate meets the constraints yet)';
+  return table(
+    ['#', 'recipe', 'val acc', 'test acc', 'latency', 'peak RAM', 'deploy', 'params', 'MACs', 'artifact'],
+    rows.map((r, i) => [
+      String(i + 1),
+      formatRecipe(r.recipe),
+      percent(r.accuracy ?? undefined),
+      percent(r.testAccuracy ?? undefined),
+      formatLatency(r.latency, maxLatencyMs),
+      formatBytes(r.peakRamBytes),
+      formatBytes(r.deployBytes),
+      formatCount(r.nonzeroParams),
+      formatCount(r.macs),
+      r.artifactSha256.slice(0, 12),
+    ]),
+  );
 }
 
 /** One row per front member, best val accuracy first; latencies near `maxLatencyMs` are marked. */
 export function frontTable(front: readonly Candidate[], maxLatencyMs?: number): string {
-  if (front.length === 0) return '(no candidate meets the constraints yet)';
-  return table(
-    ['#', 'recipe', 'val acc', 'test acc', 'latency', 'peak RAM', 'deploy', 'params', 'MACs', 'artifact'],
-    front.map((c, i) => {
+  return frontRowsTable(
+    front.map((c) => {
       const m = c.metrics!;
-      return [
-        String(i + 1),
-        formatRecipe(c.recipe),
-        percent(m.accuracy.val),
-        percent(m.accuracy.test),
-        formatLatency(m.latency, maxLatencyMs),
-        formatBytes(m.peakRamBytes),
-        formatBytes(m.deployBytes),
-        formatCount(m.nonzeroParams),
-        formatCount(m.macs),
-        (c.artifactSha256 ?? '').slice(0, 12),
-      ];
+      return { recipe: c.recipe, accuracy: m.accuracy.val, testAccuracy: m.accuracy.test, latency: m.latency, peakRamBytes: m.peakRamBytes, deployBytes: m.deployBytes, nonzeroParams: m.nonzeroParams, macs: m.macs, artifactSha256: c.artifactSha256 ?? '' };
     }),
+    maxLatencyMs,
   );
 }
 

@@ -4,9 +4,11 @@
 import { initGraphQLTada } from 'gql.tada';
 import type { introspection } from './introspection.js';
 
+// Fragments are not masked: a command reads the fields its documents spread, without readFragment.
 export const graphql = initGraphQLTada<{
   introspection: introspection;
   scalars: { JSON: unknown };
+  disableMasking: true;
 }>();
 
 export type { FragmentOf, ResultOf, VariablesOf } from 'gql.tada';

@@ -74,6 +74,7 @@ export interface NexusGenObjects {
   Latency: { // root type
     ms: number; // Float!
     source: NexusGenEnums['LatencySource']; // LatencySource!
+    uncertainty?: number | null; // Float
   }
   Model: src.Model;
   Mutation: {};
@@ -191,6 +192,7 @@ export interface NexusGenFieldTypes {
   }
   Front: { // field return type
     version: number; // Int!
+    digest: string; // String!
     members: NexusGenRootTypes['Candidate'][]; // [Candidate!]!
   }
   Health: { // field return type
@@ -203,6 +205,7 @@ export interface NexusGenFieldTypes {
   Latency: { // field return type
     ms: number; // Float!
     source: NexusGenEnums['LatencySource']; // LatencySource!
+    uncertainty: number | null; // Float
   }
   Model: { // field return type
     id: string; // ID!
@@ -290,6 +293,7 @@ export interface NexusGenFieldTypes {
     candidate: NexusGenRootTypes['Candidate'] | null; // Candidate
     nearest: NexusGenRootTypes['Candidate'] | null; // Candidate
     unsatisfied: NexusGenRootTypes['ConstraintMiss'][] | null; // [ConstraintMiss!]
+    front: NexusGenRootTypes['Front']; // Front!
   }
   Subscription: { // field return type
     searchProgress: NexusGenRootTypes['SearchProgress']; // SearchProgress!
@@ -373,6 +377,7 @@ export interface NexusGenFieldTypeNames {
   }
   Front: { // field return type name
     version: 'Int'
+    digest: 'String'
     members: 'Candidate'
   }
   Health: { // field return type name
@@ -385,6 +390,7 @@ export interface NexusGenFieldTypeNames {
   Latency: { // field return type name
     ms: 'Float'
     source: 'LatencySource'
+    uncertainty: 'Float'
   }
   Model: { // field return type name
     id: 'ID'
@@ -472,6 +478,7 @@ export interface NexusGenFieldTypeNames {
     candidate: 'Candidate'
     nearest: 'Candidate'
     unsatisfied: 'ConstraintMiss'
+    front: 'Front'
   }
   Subscription: { // field return type name
     searchProgress: 'SearchProgress'

@@ -5,6 +5,7 @@ export const Latency = objectType({
   definition(t) {
     t.nonNull.float('ms');
     t.nonNull.field('source', { type: 'LatencySource' });
+    t.float('uncertainty', { description: 'Relative held-out error of a PREDICTED latency (0.2: ±20%); null when MEASURED.' });
   },
 });
 

@@ -56,10 +56,11 @@ export const Query = queryType({
         await Promise.all([ctx.loaders.model.load(args.modelId), ctx.loaders.device.load(args.deviceId)]);
         const constraints = toSearchConstraints(args.constraints);
         const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: args.dataset ?? DEFAULT_DATASET };
-        const members = await frontMembers(ctx, await frontView(ctx, key, {}));
+        const front = await frontView(ctx, key, {});
+        const members = await frontMembers(ctx, front);
         const s = selectCandidate({ candidates: members, constraints, ...(args.prefer ? { prefer: args.prefer } : {}) });
-        if (s.candidate) return { candidate: s.candidate, unsatisfied: [] };
-        return { ...(s.nearest ? { nearest: s.nearest } : {}), unsatisfied: s.unsatisfied.map(toMissView) };
+        if (s.candidate) return { candidate: s.candidate, unsatisfied: [], front };
+        return { ...(s.nearest ? { nearest: s.nearest } : {}), unsatisfied: s.unsatisfied.map(toMissView), front };
       },
     });
   },

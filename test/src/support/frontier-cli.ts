@@ -51,8 +51,8 @@ export function startFrontier(args: readonly string[], ready: (stderr: string) =
  * Runs the binary to completion without blocking this process (unlike {@link frontier}), so that
  * other children's output keeps flowing meanwhile.
  */
-export function frontierAsync(args: readonly string[]): Promise<CliResult> {
-  const child = spawn(process.execPath, ['client/bin/frontier.js', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export function frontierAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, ['client/bin/frontier.js', ...args], { cwd: repoRoot, env: hermeticEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -1,13 +1,15 @@
 import { Command } from 'commander';
-import { FRONT_OBJECTIVES, SEARCH_DATASETS, frontOf, openStore, sha256Hex } from '@frontier/search';
-import { defaultDataDir, latencyBorderline } from '@frontier/workers';
-import { limitConstraints } from '../limit-options.js';
+import { SEARCH_DATASETS } from '@frontier/search';
+import { latencyBorderline } from '@frontier/workers';
+import { resolveDevice, resolveModel } from '../../backend/resolve.js';
+import { FrontQuery } from '../../graphql/documents.js';
+import { addBackendOptions, withBackend, type BackendCliOptions } from '../backend-option.js';
+import { exportArtifacts } from '../export-artifacts.js';
+import { limitInput } from '../limit-options.js';
 import { finiteNumber, toJson, type CliIo } from '../io.js';
-import { modelFromOption } from '../model-option.js';
-import { frontTable } from '../search-output.js';
-import { ExitWith, ExitCode } from '../exit-codes.js';
+import { viewTable } from '../view-output.js';
 
-interface FrontOptions {
+interface FrontOptions extends BackendCliOptions {
   model: string;
   device: string;
   dataset: string;
@@ -15,52 +17,42 @@ interface FrontOptions {
   maxRamKb?: number;
   maxFlashKb?: number;
   minAccuracy?: number;
-  dataDir?: string;
+  export?: string;
   json?: boolean;
 }
 
 /** `frontier front`: the stored Pareto front of a model on a device, across every run. */
 export function frontCommand(io: CliIo): Command {
-  return new Command('front')
+  const command = new Command('front')
     .description('show the Pareto front found so far for a model on a device (all runs together), optionally under limits')
-    .requiredOption('--model <file|zoo name>', 'the model searched (an .onnx file or a zoo name)')
+    .requiredOption('--model <id|name|file>', 'the model searched: its id or name, or its .onnx file (or zoo name)')
     .requiredOption('--device <id>', 'the device searched for')
     .option('--dataset <name>', `dataset searched on (${SEARCH_DATASETS.join(', ')})`, 'fashion-mnist')
     .option('--max-latency-ms <ms>', 'keep members at or under this latency', finiteNumber('--max-latency-ms'))
     .option('--max-ram-kb <KiB>', 'keep members at or under this peak RAM', finiteNumber('--max-ram-kb'))
     .option('--max-flash-kb <KiB>', 'keep members at or under this deploy size', finiteNumber('--max-flash-kb'))
     .option('--min-accuracy <fraction>', 'keep members at or above this val accuracy', finiteNumber('--min-accuracy'))
-    .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
-    .option('--json', 'print machine-readable JSON')
-    .action(async (o: FrontOptions) => {
-      const store = await openStore({ dataDir: o.dataDir ?? defaultDataDir() });
-      try {
-        const models = await store.listModels();
-        const known = (what: string, names: readonly string[]) => (names.length > 0 ? `${what}: ${names.join(', ')}` : `no ${what} yet`);
-        let file: ReturnType<typeof modelFromOption>;
-        try {
-          file = modelFromOption(o.model);
-        } catch (err) {
-          throw new ExitWith(ExitCode.ERROR, `frontier: ${(err as Error).message}; ${known('models searched', models.map((m) => m.name))}`);
-        }
-        const sha = sha256Hex(file.bytes);
-        const model = models.find((m) => m.sha256 === sha);
-        if (!model) {
-          throw new ExitWith(ExitCode.ERROR, `frontier: ${o.model} has never been searched (no model with sha256 ${sha.slice(0, 12)}… in the store); ${known('models searched', models.map((m) => m.name))}`);
-        }
-        const devices = (await store.listDevices()).map((d) => d.id);
-        if (!devices.includes(o.device)) throw new ExitWith(ExitCode.ERROR, `frontier: unknown device "${o.device}"; ${known('devices searched for', devices)}`);
-        const stored = await store.getFront({ modelId: model.id, dataset: o.dataset, deviceId: o.device });
-        const members = await store.getCandidates(stored.memberIds);
-        const constraints = limitConstraints(o);
-        const front = frontOf(members, FRONT_OBJECTIVES, constraints);
-        // A predicted latency within its uncertainty of the limit may pass or miss on the board.
-        const limit = o.maxLatencyMs;
-        const borderline = limit === undefined ? [] : front.filter((c) => c.metrics && latencyBorderline(c.metrics.latency, limit));
-        if (o.json) io.out(toJson({ model, deviceId: o.device, dataset: o.dataset, version: stored.version, objectives: FRONT_OBJECTIVES, front, borderline: borderline.map((c) => c.id) }));
-        else io.out([`${model.name} on ${o.device} (${o.dataset}): ${front.length} of ${members.length} front members${stored.updatedAt ? `, updated ${stored.updatedAt}` : ''}`, frontTable(front, limit)].join('\n'));
-      } finally {
-        await store.close();
+    .option('--export <dir>', 'write the members\' models into this folder as .onnx files')
+    .option('--json', 'print machine-readable JSON');
+  return addBackendOptions(command).action(async (o: FrontOptions) => {
+    const constraints = limitInput(o);
+    await withBackend(io, o, async (backend) => {
+      const model = await resolveModel(backend, o.model);
+      const device = await resolveDevice(backend, o.device);
+      const { paretoFront: front } = await backend.request(FrontQuery, { modelId: model.id, deviceId: device.id, constraints, dataset: o.dataset });
+      // A predicted latency within its uncertainty of the limit may pass or miss on the board.
+      const limit = o.maxLatencyMs;
+      const borderline = limit === undefined ? [] : front.members.filter((c) => c.latency && latencyBorderline({ ms: c.latency.ms, ...(c.latency.uncertainty != null ? { uncertainty: c.latency.uncertainty } : {}) }, limit));
+      const exported = o.export ? await exportArtifacts(backend, front.members, o.export) : [];
+      if (o.json) {
+        io.out(toJson({ model: { id: model.id, name: model.name, sha256: model.sha256 }, deviceId: device.id, dataset: o.dataset, constraints, version: front.version, digest: front.digest, front: front.members, borderline: borderline.map((c) => c.id), exported }));
+        return;
       }
+      io.out([
+        `${model.name} on ${device.id} (${o.dataset}): ${front.members.length} front members${Object.keys(constraints).length > 0 ? ' meeting the limits' : ''} (front version ${front.version}, digest ${front.digest.slice(0, 12)})`,
+        viewTable(front.members, limit),
+        ...exported.map((path) => `wrote ${path}`),
+      ].join('\n'));
     });
+  });
 }

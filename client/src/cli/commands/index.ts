@@ -11,6 +11,12 @@ import { frontCommand } from './front.js';
 import { trainCommand } from './train.js';
 import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
+import { runsCommand } from './runs.js';
+import { runCommand } from './run.js';
+import { cancelCommand } from './cancel.js';
+import { modelsCommand } from './models.js';
+import { selectCommand } from './select.js';
 
 /** Every `frontier` command, one factory per file. */
-export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand, serveCommand, workerCommand];
+export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand, serveCommand, workerCommand,
+  runsCommand, runCommand, cancelCommand, modelsCommand, selectCommand];

@@ -11,8 +11,10 @@ import { modelFromOption } from '../model-option.js';
 import { readJsonFile } from '../read-json-file.js';
 import { redisUrlOption } from '../redis-option.js';
 import { failureSummary, frontTable, progressReporter } from '../search-output.js';
+import { searchRemote } from './search-remote.js';
 
-interface SearchOptions {
+/** The options of `frontier search`. */
+export interface SearchOptions {
   model?: string;
   device?: string;
   maxLatencyMs?: number;
@@ -30,6 +32,7 @@ interface SearchOptions {
   export?: string;
   dataDir?: string;
   redis?: string;
+  api?: string;
   json?: boolean;
 }
 
@@ -54,8 +57,14 @@ export function searchCommand(io: CliIo): Command {
     .option('--export <dir>', 'write the front\'s models into this folder as .onnx files')
     .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
     .option('--redis <url>', 'evaluate on `frontier worker` processes through this Redis instead of local threads (default: $FRONTIER_REDIS_URL)')
+    .option('--api <url>', 'run the search on this server and follow it live (default: $FRONTIER_API unless --data-dir is given; token in $FRONTIER_TOKEN)')
     .option('--json', 'print machine-readable JSON')
     .action(async (o: SearchOptions, command: Command) => {
+      const api = o.api ?? (o.dataDir === undefined ? process.env['FRONTIER_API'] || undefined : undefined);
+      if (api !== undefined) {
+        if (o.dataDir !== undefined || o.redis !== undefined || o.workers !== undefined) throw new UsageError('--data-dir, --redis and --workers are the embedded search\'s; with --api the server has its own');
+        return searchRemote(io, o, api);
+      }
       if (o.resume) warnIgnored(io, command);
       const dataDir = o.dataDir ?? defaultDataDir();
       const redisUrl = redisUrlOption(o.redis);
@@ -71,6 +80,8 @@ export function searchCommand(io: CliIo): Command {
           ...(redisUrl ? { dispatcherFor: queueDispatcherFor(redisUrl, { log }) } : {}),
         });
         const run = o.resume ? await store.getRun(o.resume) : await createRun(service, o);
+        // The id first, on stdout, so that a script can follow or cancel the run (`frontier run ID`).
+        if (!o.json) io.out(run.id);
         io.err(`run ${run.id}: ${o.resume ? 'resuming' : 'starting'} on device ${run.deviceId} (data in ${dataDir})`);
         if (o.resume) await store.requeueInterrupted({ maxAttempts: 3 });
         const events = new RunEvents((err) => io.err(`progress display failed: ${String(err)}`));
