@@ -19,6 +19,19 @@ export interface Dataset {
   readonly pixelScale: number;
   /** Label of each image, 0 … classes − 1. */
   readonly labels: Uint8Array;
+  /**
+   * Per-channel standardisation after scaling: `(pixel · pixelScale − mean[c]) / std[c]`. One value
+   * each applies to every channel. `channelsLast` says the channel is the last axis of `shape`
+   * (images laid out [H, W, C] for an NHWC model).
+   */
+  readonly normalize?: Normalization;
+}
+
+/** See {@link Dataset.normalize}. */
+export interface Normalization {
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly channelsLast?: boolean;
 }
 
 /** Values per image. */
@@ -44,7 +57,21 @@ export function fillBatch(ds: Dataset, indices: ArrayLike<number>, out?: Float32
     const to = b * size;
     for (let i = 0; i < size; i++) target[to + i] = ds.pixels[from + i]! * scale;
   }
+  if (ds.normalize) standardize(ds, target);
   return target;
+}
+
+/** `(v − mean[c]) / std[c]` over a filled batch, the channel of each value found from the layout. */
+function standardize(ds: Dataset, values: Float32Array): void {
+  const { mean, std, channelsLast } = ds.normalize!;
+  const channels = channelsLast ? ds.shape[2] : ds.shape[0];
+  const plane = channelsLast ? 1 : ds.shape[1] * ds.shape[2];
+  const at = (list: readonly number[], c: number) => (list.length === 1 ? list[0]! : list[c]!);
+  const size = imageSize(ds);
+  for (let i = 0; i < values.length; i++) {
+    const c = Math.floor((i % size) / plane) % channels;
+    values[i] = (values[i]! - at(mean, c)) / at(std, c);
+  }
 }
 
 /** A dataset restricted to some of its images, in the given order (pixels are copied). */
@@ -70,7 +97,7 @@ export function subset(ds: Dataset, indices: ArrayLike<number>, name = `${ds.nam
 export function datasetDigest(ds: Dataset): string {
   const hash = createHash('sha256');
   const kind = ds.pixels instanceof Uint8Array ? 'uint8' : 'float32';
-  hash.update(JSON.stringify({ shape: ds.shape, classes: ds.classes, count: ds.count, kind, pixelScale: ds.pixelScale }));
+  hash.update(JSON.stringify({ shape: ds.shape, classes: ds.classes, count: ds.count, kind, pixelScale: ds.pixelScale, ...(ds.normalize ? { normalize: ds.normalize } : {}) }));
   hash.update(new Uint8Array(ds.pixels.buffer, ds.pixels.byteOffset, ds.pixels.byteLength));
   hash.update(ds.labels);
   return hash.digest('hex');

@@ -45,8 +45,8 @@ describe('image cache', () => {
     magic[0] = 0x58;
     rejects(magic, /wrong magic "XRIMGSET"/);
     const version = good.slice();
-    version[8] = 2;
-    rejects(version, /format version 2, expected 1/);
+    version[8] = 3;
+    rejects(version, /format version 3, expected 1 or 2/);
     const rot = good.slice();
     rot[40]! ^= 1;
     rejects(rot, /checksum mismatch/);
