@@ -23,9 +23,9 @@ export const DEFAULT_SPLIT: SplitFractions = { val: 0.1, test: 0.1, seed: 0 };
  */
 export function stratifiedSplit(o: { readonly labels: Uint8Array; readonly classNames: readonly string[]; readonly fractions: SplitFractions }): Uint8Array {
   const { val, test, seed } = o.fractions;
-  for (const [name, f] of [['val', val], ['test', test]] as const) {
-    if (!(Number.isFinite(f) && f > 0 && f < 1)) throw new WorkersError('BAD_ARGUMENT', `split fraction ${name} must be in (0, 1), got ${f}`);
-  }
+  if (!(Number.isFinite(val) && val > 0 && val < 1)) throw new WorkersError('BAD_ARGUMENT', `split fraction val must be in (0, 1), got ${val}`);
+  // test may be 0 when the images of a test/ folder are already set apart.
+  if (!(Number.isFinite(test) && test >= 0 && test < 1)) throw new WorkersError('BAD_ARGUMENT', `split fraction test must be in [0, 1), got ${test}`);
   if (!(val + test < 1)) throw new WorkersError('BAD_ARGUMENT', `split fractions val ${val} + test ${test} leave nothing to fit on`);
   const rng = new Rng(seed);
   const codes = new Uint8Array(o.labels.length);
