@@ -29,9 +29,11 @@ export {
   type JsonInput,
   type JsonObject,
   type LatencySource,
+  type DatasetRecord,
   type Model,
   type NewCandidate,
   type NewDevice,
+  type NewDatasetRecord,
   type NewModel,
   type NewRun,
   type Provenance,
@@ -115,6 +117,7 @@ export { screenViolations, type DeviceLimits, type PreScreen, type ScreenOptions
 export { FRONT_OBJECTIVES } from './engine/update-front.js';
 
 export { LocalDispatcher, createCandidatePool, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
+export { BUILTIN_DATASET, datasetRef, resolveDataset, type NewDataset, type ResolvedDataset } from './engine/search-datasets.js';
 export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, type SearchDataset, type SearchServiceOptions } from './engine/search-service.js';
 export { DEFAULT_SPACE } from './space/default-space.js';
 export { frontOf, meetingConstraints } from './engine/run-front.js';
