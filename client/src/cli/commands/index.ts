@@ -11,6 +11,7 @@ import { frontCommand } from './front.js';
 import { trainCommand } from './train.js';
 import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
+import { datasetsCommand } from './datasets.js';
 
 /** Every `frontier` command, one factory per file. */
-export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand, serveCommand, workerCommand];
+export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand, serveCommand, workerCommand, datasetsCommand];

@@ -15,6 +15,7 @@ import { failureSummary, frontTable, progressReporter } from '../search-output.j
 interface SearchOptions {
   model?: string;
   device?: string;
+  dataset?: string;
   maxLatencyMs?: number;
   maxRamKb?: number;
   maxFlashKb?: number;
@@ -39,6 +40,7 @@ export function searchCommand(io: CliIo): Command {
     .description('search compression recipes for a model on a device; prints the Pareto front it found')
     .option('--model <file|zoo name>', 'an .onnx file, or a zoo model: fashion-cnn, fashion-mlp')
     .option('--device <id|file.json>', 'target device (see `frontier devices`)')
+    .option('--dataset <name>', 'dataset to search on: fashion-mnist (default) or one registered with `frontier datasets add`')
     .option('--max-latency-ms <ms>', 'latency limit', finiteNumber('--max-latency-ms'))
     .option('--max-ram-kb <KiB>', 'peak RAM limit in KiB', finiteNumber('--max-ram-kb'))
     .option('--max-flash-kb <KiB>', 'flash/storage limit in KiB', finiteNumber('--max-flash-kb'))
@@ -124,10 +126,11 @@ async function createRun(service: SearchService, o: SearchOptions): Promise<Run>
   const objectives = parseObjectives(o.objectives.split(',').map((s) => s.trim()));
   const file = modelFromOption(o.model);
   const device = await service.registerDevice(devices[0]!);
-  const model = await service.registerModel({ name: file.name, bytes: file.bytes });
+  const model = await service.registerModel({ name: file.name, bytes: file.bytes, ...(o.dataset ? { dataset: o.dataset } : {}) });
   return service.createRun({
     modelId: model.id,
     deviceId: device.id,
+    ...(o.dataset ? { dataset: o.dataset } : {}),
     objectives,
     constraints,
     space: o.space ? (readJsonFile(o.space, '--space') as object) : DEFAULT_SPACE,
