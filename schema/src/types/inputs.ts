@@ -25,6 +25,7 @@ export const StartSearchInput = inputObjectType({
   definition(t) {
     t.nonNull.id('modelId');
     t.nonNull.id('deviceId');
+    t.id('datasetId', { description: 'A registered dataset (see `datasets`); default the built-in fashion-mnist. The model must take its images.' });
     t.field('constraints', { type: 'ConstraintsInput' });
     t.nonNull.field('budget', { type: 'BudgetInput' });
     t.string('sampler', { description: 'random, grid, nsga2 or tpe (default tpe).' });

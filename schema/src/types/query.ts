@@ -22,6 +22,8 @@ export const Query = queryType({
     t.nonNull.field('health', { type: 'Health', resolve: (_r, _a, ctx) => ctx.platform.health() });
     t.nonNull.list.nonNull.field('devices', { type: 'Device', resolve: (_r, _a, ctx) => ctx.store.listDevices() });
     t.field('device', { type: 'Device', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.device.load(id)) });
+    t.nonNull.list.nonNull.field('datasets', { type: 'Dataset', description: 'Registered datasets, by name.', resolve: (_r, _a, ctx) => ctx.store.listDatasets() });
+    t.field('dataset', { type: 'Dataset', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.store.getDataset(id)) });
     t.nonNull.list.nonNull.field('models', { type: 'Model', resolve: (_r, _a, ctx) => ctx.store.listModels() });
     t.field('model', { type: 'Model', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.model.load(id)) });
     t.nonNull.field('runs', {

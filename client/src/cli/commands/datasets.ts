@@ -48,8 +48,8 @@ export function datasetsCommand(io: CliIo): Command {
         await store.close();
       }
     });
-  const command = new Command('datasets')
-    .description('list the datasets searches can use: the built-in one and those registered with `datasets add`')
+  const list = new Command('list')
+    .description('list the datasets searches can use: the built-in one and those registered with `datasets add` (the default)')
     .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
     .option('--json', 'print machine-readable JSON')
     .action(async (o: { dataDir?: string; json?: boolean }) => {
@@ -61,8 +61,11 @@ export function datasetsCommand(io: CliIo): Command {
         await store.close();
       }
     });
-  add.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  return command.addCommand(add);
+  for (const c of [list, add]) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  return new Command('datasets')
+    .description('the datasets searches can use: `datasets` lists them, `datasets add` registers one')
+    .addCommand(list, { isDefault: true })
+    .addCommand(add);
 }
 
 function addInput(path: string, o: AddOptions): NewDataset {
