@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { FRONT_OBJECTIVES, SEARCH_DATASETS, frontOf, openStore, sha256Hex } from '@frontier/search';
+import { FRONT_OBJECTIVES, SEARCH_DATASETS, frontOf, openStore, resolveDataset, sha256Hex } from '@frontier/search';
 import { defaultDataDir, latencyBorderline } from '@frontier/workers';
 import { limitConstraints } from '../limit-options.js';
 import { finiteNumber, toJson, type CliIo } from '../io.js';
@@ -25,7 +25,7 @@ export function frontCommand(io: CliIo): Command {
     .description('show the Pareto front found so far for a model on a device (all runs together), optionally under limits')
     .requiredOption('--model <file|zoo name>', 'the model searched (an .onnx file or a zoo name)')
     .requiredOption('--device <id>', 'the device searched for')
-    .option('--dataset <name>', `dataset searched on (${SEARCH_DATASETS.join(', ')})`, 'fashion-mnist')
+    .option('--dataset <name>', `dataset searched on: ${SEARCH_DATASETS.join(', ')} or a registered one (name or id)`, 'fashion-mnist')
     .option('--max-latency-ms <ms>', 'keep members at or under this latency', finiteNumber('--max-latency-ms'))
     .option('--max-ram-kb <KiB>', 'keep members at or under this peak RAM', finiteNumber('--max-ram-kb'))
     .option('--max-flash-kb <KiB>', 'keep members at or under this deploy size', finiteNumber('--max-flash-kb'))
@@ -50,7 +50,8 @@ export function frontCommand(io: CliIo): Command {
         }
         const devices = (await store.listDevices()).map((d) => d.id);
         if (!devices.includes(o.device)) throw new ExitWith(ExitCode.ERROR, `frontier: unknown device "${o.device}"; ${known('devices searched for', devices)}`);
-        const stored = await store.getFront({ modelId: model.id, dataset: o.dataset, deviceId: o.device });
+        const dataset = (await resolveDataset(store, o.dataset)).key;
+        const stored = await store.getFront({ modelId: model.id, dataset, deviceId: o.device });
         const members = await store.getCandidates(stored.memberIds);
         const constraints = limitConstraints(o);
         const front = frontOf(members, FRONT_OBJECTIVES, constraints);
