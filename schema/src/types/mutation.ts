@@ -87,7 +87,7 @@ function toNewDataset(i: RegisterDatasetArgs): NewDataset {
     ...(i.split ? { split: { val: i.split.val, test: i.split.test, ...(i.split.seed != null ? { seed: i.split.seed } : {}) } } : {}),
     ...(i.size ? { size: [i.size[0]!, i.size[1]!] as const } : {}),
     ...(resize ? { resize } : {}),
-    ...(i.channels ? { channels: i.channels as 1 | 3 } : {}),
+    ...(i.channels ? { channels: i.channels } : {}),
     ...(badFiles ? { badFiles } : {}),
     ...(normalize ? { normalize } : {}),
     ...(i.mean && i.std ? { normalize: { mean: i.mean, std: i.std } } : {}),

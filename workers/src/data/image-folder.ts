@@ -160,7 +160,7 @@ function listImageFolder(root: string, policy: BadFilePolicy) {
   classNames.forEach((name, label) => {
     for (const part of parts) {
       const dir = join(part.dir, name);
-      let entries: string[] = [];
+      let entries: string[];
       try {
         entries = readdirSync(dir).sort();
       } catch {
