@@ -3,10 +3,12 @@ import { BUILTIN_DATASET, openStore, resolveDataset } from '@frontier/search';
 import {
   conformDataset,
   defaultDataDir,
+  defaultStreamAboveBytes,
   loadDataset,
   loadFashionMnist,
   loadRegisteredImages,
   registeredSplit,
+  shouldStream,
   type Dataset,
   type DatasetRef,
   type FashionMnistSplit,
@@ -48,7 +50,8 @@ export async function datasetFromOptions(o: DatasetOptions, modelInput: readonly
   else if (o.dataset === BUILTIN_DATASET) dataset = loadFashionMnist({ split, dataDir });
   else if (o.dataset) {
     const ref = await registeredRef(o.dataset, dataDir);
-    dataset = registeredSplit(loadRegisteredImages({ dataDir, ref }), split);
+    const stream = shouldStream({ dataDir, ref, limit: defaultStreamAboveBytes() });
+    dataset = registeredSplit(loadRegisteredImages({ dataDir, ref, stream }), split);
   }
   return dataset && conformDataset(dataset, modelInput);
 }

@@ -1,5 +1,5 @@
 import { WorkersError } from '../errors.js';
-import type { Dataset, Normalization } from './dataset.js';
+import type { Dataset, Normalization, PixelSource } from './dataset.js';
 
 /** How a dataset's [C, H, W] images are fed to a model's 4-d input. */
 export interface InputLayout {
@@ -57,20 +57,41 @@ export function conformDataset(ds: Dataset, inputShape: readonly (number | strin
   if (layout === 'NCHW' && channels === ds.shape[0]) return ds;
   const [c, h, w] = ds.shape;
   const plane = h * w;
+  const shape: [number, number, number] = layout === 'NCHW' ? [channels, h, w] : [h, w, channels];
+  const convert = imageConverter({ from: c, to: channels, plane, layout });
+  const normalize = ds.normalize ? { normalize: conformNormalization(ds.normalize, c, channels, layout) } : {};
+  if (ds.stream) {
+    // Streamed: convert each image as it is read, never the whole set.
+    const { source } = ds.stream;
+    const raw = new Uint8Array(c * plane);
+    const converted: PixelSource = {
+      read(index, out) {
+        source.read(index, raw);
+        convert(raw, 0, out, 0);
+      },
+    };
+    return { ...ds, shape, ...normalize, stream: { source: converted, indices: ds.stream.indices } };
+  }
   const out = ds.pixels instanceof Uint8Array ? new Uint8Array(ds.count * channels * plane) : new Float32Array(ds.count * channels * plane);
-  const round = ds.pixels instanceof Uint8Array ? Math.round : (v: number) => v;
-  for (let n = 0; n < ds.count; n++) {
-    const src = n * c * plane;
-    const dst = n * channels * plane;
+  for (let n = 0; n < ds.count; n++) convert(ds.pixels, n * c * plane, out, n * channels * plane);
+  return { ...ds, shape, pixels: out, ...normalize };
+}
+
+type Pixels = Uint8Array | Float32Array;
+
+/** Converts one image of `from` channels (channel-major) into `to` channels laid out as `layout`. */
+function imageConverter(o: { from: number; to: number; plane: number; layout: InputLayout['layout'] }) {
+  const { from, to, plane, layout } = o;
+  return (src: Pixels, at: number, dst: Pixels, into: number): void => {
+    // Integer pixels stay integers (rounded luma); float values keep their fraction.
+    const round = dst instanceof Uint8Array ? Math.round : (v: number) => v;
     for (let p = 0; p < plane; p++) {
-      for (let k = 0; k < channels; k++) {
-        const v = c === channels ? ds.pixels[src + k * plane + p]! : channels === 3 ? ds.pixels[src + p]! : round(LUMA.reduce((s, wk, j) => s + wk * ds.pixels[src + j * plane + p]!, 0));
-        out[layout === 'NCHW' ? dst + k * plane + p : dst + p * channels + k] = v;
+      for (let k = 0; k < to; k++) {
+        const v = from === to ? src[at + k * plane + p]! : to === 3 ? src[at + p]! : round(LUMA.reduce((s, wk, j) => s + wk * src[at + j * plane + p]!, 0));
+        dst[layout === 'NCHW' ? into + k * plane + p : into + p * to + k] = v;
       }
     }
-  }
-  const shape: [number, number, number] = layout === 'NCHW' ? [channels, h, w] : [h, w, channels];
-  return { ...ds, shape, pixels: out, ...(ds.normalize ? { normalize: conformNormalization(ds.normalize, c, channels, layout) } : {}) };
+  };
 }
 
 function conformNormalization(n: Normalization, from: number, to: number, layout: InputLayout['layout']): Normalization {

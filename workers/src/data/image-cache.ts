@@ -79,16 +79,46 @@ export function encodeImageCache(set: ImageCache): Uint8Array {
  * any check is never trusted.
  */
 export function decodeImageCache(bytes: Uint8Array, fileName: string): ImageCache {
-  const fail = (problem: string): never => {
-    throw new WorkersError('BAD_DATASET', `${fileName}: ${problem}`, { file: fileName });
-  };
-  if (bytes.length < HEADER_BYTES) fail(`truncated header: ${bytes.length} bytes, need ${HEADER_BYTES}`);
-  const magic = String.fromCharCode(...bytes.subarray(0, MAGIC.length));
+  const layout = imageCacheLayout(bytes, bytes.length, fileName);
+  const { n, height, width, classes, channels, header, perImage } = layout;
+  if (crc32(bytes.subarray(HEADER_BYTES)) !== layout.crc) cacheFail(fileName, 'checksum mismatch');
+  // Plain Uint8Array views (not Buffer, which `readFileSync` hands over) so callers see one type.
+  const labels = new Uint8Array(bytes.buffer, bytes.byteOffset + header, n);
+  const pixels = new Uint8Array(bytes.buffer, bytes.byteOffset + header + n * perImage, n * channels * height * width);
+  const splits = layout.version === 2 ? new Uint8Array(bytes.buffer, bytes.byteOffset + header + n, n) : undefined;
+  checkImageCodes({ labels, splits, classes, fileName });
+  return splits ? { height, width, classes, labels, pixels, channels, splits } : { height, width, classes, labels, pixels };
+}
+
+/** Where things are in a cache file, read from its header; the CRC is not checked here. */
+export interface ImageCacheLayout {
+  readonly version: 1 | 2;
+  readonly n: number;
+  readonly height: number;
+  readonly width: number;
+  readonly classes: number;
+  readonly channels: number;
+  /** Header bytes: labels start here, then split codes (version 2), then pixels. */
+  readonly header: number;
+  /** Bytes per image before the pixels: 1 (label) or 2 (label and split code). */
+  readonly perImage: number;
+  /** The stored CRC-32 of everything after byte 32. */
+  readonly crc: number;
+}
+
+/**
+ * Reads a cache header (`head`: at least the file's first 40 bytes, or all of a shorter file) and
+ * checks it against the file's size. Throws `BAD_DATASET` naming the first problem.
+ */
+export function imageCacheLayout(head: Uint8Array, fileBytes: number, fileName: string): ImageCacheLayout {
+  const fail = (problem: string): never => cacheFail(fileName, problem);
+  if (head.length < HEADER_BYTES) fail(`truncated header: ${head.length} bytes, need ${HEADER_BYTES}`);
+  const magic = String.fromCharCode(...head.subarray(0, MAGIC.length));
   if (magic !== MAGIC) fail(`wrong magic ${JSON.stringify(magic)}, expected ${JSON.stringify(MAGIC)}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = view.getUint32(8, true);
   if (version !== 1 && version !== 2) fail(`format version ${version}, expected 1 or 2`);
-  if (version === 2 && bytes.length < HEADER_BYTES_V2) fail(`truncated header: ${bytes.length} bytes, need ${HEADER_BYTES_V2}`);
+  if (version === 2 && head.length < HEADER_BYTES_V2) fail(`truncated header: ${head.length} bytes, need ${HEADER_BYTES_V2}`);
   const n = view.getUint32(12, true);
   const height = view.getUint32(16, true);
   const width = view.getUint32(20, true);
@@ -97,16 +127,23 @@ export function decodeImageCache(bytes: Uint8Array, fileName: string): ImageCach
   const header = version === 2 ? HEADER_BYTES_V2 : HEADER_BYTES;
   const perImage = version === 2 ? 2 : 1;
   const expected = header + n * perImage + n * channels * height * width;
-  if (bytes.length !== expected) fail(`size ${bytes.length} bytes, header implies ${expected}`);
-  if (crc32(bytes.subarray(HEADER_BYTES)) !== view.getUint32(28, true)) fail('checksum mismatch');
-  // Plain Uint8Array views (not Buffer, which `readFileSync` hands over) so callers see one type.
-  const labels = new Uint8Array(bytes.buffer, bytes.byteOffset + header, n);
-  const pixels = new Uint8Array(bytes.buffer, bytes.byteOffset + header + n * perImage, n * channels * height * width);
-  for (let i = 0; i < n; i++) if (labels[i]! >= classes) fail(`label ${labels[i]} of image ${i} is outside 0 … ${classes - 1}`);
-  if (version === 1) return { height, width, classes, labels, pixels };
-  const splits = new Uint8Array(bytes.buffer, bytes.byteOffset + header + n, n);
-  for (let i = 0; i < n; i++) if (splits[i]! > SPLIT_CODES.test) fail(`split code ${splits[i]} of image ${i} is not 0 (fit), 1 (val) or 2 (test)`);
-  return { height, width, classes, labels, pixels, channels, splits };
+  if (fileBytes !== expected) fail(`size ${fileBytes} bytes, header implies ${expected}`);
+  return { version: version as 1 | 2, n, height, width, classes, channels, header, perImage, crc: view.getUint32(28, true) };
+}
+
+/** Labels within 0 … classes − 1 and split codes 0, 1 or 2. */
+export function checkImageCodes(o: { readonly labels: Uint8Array; readonly splits: Uint8Array | undefined; readonly classes: number; readonly fileName: string }): void {
+  const { labels, splits, classes } = o;
+  for (let i = 0; i < labels.length; i++) if (labels[i]! >= classes) cacheFail(o.fileName, `label ${labels[i]} of image ${i} is outside 0 … ${classes - 1}`);
+  if (!splits) return;
+  for (let i = 0; i < splits.length; i++) if (splits[i]! > SPLIT_CODES.test) cacheFail(o.fileName, `split code ${splits[i]} of image ${i} is not 0 (fit), 1 (val) or 2 (test)`);
+}
+
+/** The byte offset where a cache's CRC-32 coverage starts. */
+export const CRC_START = HEADER_BYTES;
+
+function cacheFail(fileName: string, problem: string): never {
+  throw new WorkersError('BAD_DATASET', `${fileName}: ${problem}`, { file: fileName });
 }
 
 /**

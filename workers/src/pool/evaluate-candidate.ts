@@ -3,7 +3,7 @@ import { compress } from '../compress/compress.js';
 import { datasetDigest, type Dataset } from '../data/dataset.js';
 import { conformDataset } from '../data/conform-dataset.js';
 import { loadFashionMnistImages, fashionMnistSplit, type FashionMnistImages, type FashionMnistSplit } from '../data/fashion-mnist.js';
-import { loadRegisteredImages, registeredSplit, type RegisteredImages } from '../data/registered-dataset.js';
+import { defaultStreamAboveBytes, loadRegisteredImages, registeredSplit, shouldStream, type RegisteredImages } from '../data/registered-dataset.js';
 import { realInputs } from '../onnx/model.js';
 import { deviceGraphFor } from '../devices/device-graph.js';
 import { deviceMemory } from '../devices/device-memory.js';
@@ -22,6 +22,9 @@ import type { EvaluateOutput, EvaluateTask, PoolDataset, TestOutput, TestTask } 
  * A cache belongs to one thread; it is never shared.
  */
 export class EvaluationCache {
+  /** @param streamAboveBytes registered datasets whose cache is larger are streamed from the file. */
+  constructor(private readonly streamAboveBytes = defaultStreamAboveBytes()) {}
+
   private images: { dataDir: string; all: FashionMnistImages } | undefined;
   /** The last registered dataset read (a run reads one): its images, decoded once. */
   private registered: { dataDir: string; images: RegisteredImages } | undefined;
@@ -43,7 +46,9 @@ export class EvaluationCache {
         if (this.registered?.dataDir !== dataDir || this.registered.images.ref.sha256 !== dataset.sha256) {
           // Drop the splits of the previous registered dataset: a thread keeps one in memory.
           for (const k of [...this.splits.keys()]) if (this.registered && k.startsWith(this.registered.images.ref.sha256)) this.splits.delete(k);
-          this.registered = { dataDir, images: loadRegisteredImages({ dataDir, ref: dataset }) };
+          this.registered?.images.source?.close();
+          const stream = shouldStream({ dataDir, ref: dataset, limit: this.streamAboveBytes });
+          this.registered = { dataDir, images: loadRegisteredImages({ dataDir, ref: dataset, stream }) };
         }
         hit = { data: registeredSplit(this.registered.images, split), digest: dataset.sha256 };
       }

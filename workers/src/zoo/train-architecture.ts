@@ -1,6 +1,6 @@
 import type { Dataset } from '../data/dataset.js';
 import { loadFashionMnistImages, fashionMnistSplit } from '../data/fashion-mnist.js';
-import { loadRegisteredImages, registeredSplit, type DatasetRef } from '../data/registered-dataset.js';
+import { defaultStreamAboveBytes, loadRegisteredImages, registeredSplit, shouldStream, type DatasetRef } from '../data/registered-dataset.js';
 import { analyzeModel } from '../onnx/analyze-model.js';
 import type { Model } from '../onnx/model.js';
 import type { AugmentSpec } from '../train/augment.js';
@@ -111,7 +111,8 @@ export async function trainArchitecture(options: TrainArchitectureOptions): Prom
 /** Reads the training data once and cuts splits from it. */
 function splitLoader(options: TrainArchitectureOptions): (split: 'fit' | 'val' | 'test') => Dataset {
   if (options.dataset) {
-    const images = loadRegisteredImages({ dataDir: options.dataDir, ref: options.dataset });
+    const stream = shouldStream({ dataDir: options.dataDir, ref: options.dataset, limit: defaultStreamAboveBytes() });
+    const images = loadRegisteredImages({ dataDir: options.dataDir, ref: options.dataset, stream });
     return (split) => registeredSplit(images, split);
   }
   const images = loadFashionMnistImages({ dataDir: options.dataDir });
