@@ -12,7 +12,7 @@ export { GraphBuilder } from './onnx/graph-builder.js';
 
 // --- datasets and evaluation ---
 export { Rng } from './data/rng.js';
-export { type Dataset } from './data/dataset.js';
+export { fillBatch, type Dataset } from './data/dataset.js';
 export { defaultDataDir } from './data/data-dir.js';
 export {
   FASHION_MNIST_CLASS_NAMES,

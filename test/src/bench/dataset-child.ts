@@ -1,13 +1,13 @@
 // A child process of the `dataset` bench, so that each measurement's peak RSS is its own:
-// `node dataset-child.js frontier|sharp|load ROOT DATA_DIR [SHA256]` prints one JSON line.
+// `node dataset-child.js frontier|sharp|memory|stream ROOT DATA_DIR [SHA256]` prints one JSON line.
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { loadRegisteredImages, prepareDataset, registeredSplit } from '@frontier/workers';
+import { fillBatch, loadRegisteredImages, prepareDataset, registeredSplit } from '@frontier/workers';
 
 const [mode, root, dataDir, sha256] = process.argv.slice(2) as [string, string, string, string | undefined];
-const SIZE = 64;
+const SIZE = 96;
 const t0 = performance.now();
 let images = 0;
 let extra: Record<string, unknown> = {};
@@ -27,11 +27,16 @@ if (mode === 'frontier') {
     }
   };
   await Promise.all(Array.from({ length: 2 * availableParallelism() }, lane));
-} else if (mode === 'load') {
-  const loaded = loadRegisteredImages({ dataDir, ref: { sha256: sha256!, name: 'bench', normalize: { mean: [0], std: [1] } } });
+} else if (mode === 'memory' || mode === 'stream') {
+  // What an evaluation does: open the dataset, then one pass over its fit split in batches of 64.
+  const loaded = loadRegisteredImages({ dataDir, ref: { sha256: sha256!, name: 'bench', normalize: { mean: [0], std: [1] } }, stream: mode === 'stream' });
   const fit = registeredSplit(loaded, 'fit');
-  images = loaded.cache.labels.length;
-  extra = { fitImages: fit.count };
+  const batch = new Float32Array(64 * 3 * SIZE * SIZE);
+  for (let start = 0; start < fit.count; start += 64) {
+    fillBatch(fit, Int32Array.from({ length: Math.min(64, fit.count - start) }, (_, i) => start + i), batch);
+  }
+  images = fit.count;
+  loaded.source?.close();
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
