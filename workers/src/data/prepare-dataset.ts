@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { WorkersError } from '../errors.js';
 import { SPLIT_CODES } from './image-cache.js';
-import { readImageFolder, type BadFilePolicy, type ResizeMode, type SkippedFile } from './image-folder.js';
+import { readImageFolder, type BadFilePolicy, type ImageFolder, type ResizeMode, type SkippedFile } from './image-folder.js';
 import { writeRegisteredDataset } from './registered-dataset.js';
 import { DEFAULT_SPLIT, stratifiedSplit, type SplitFractions } from './split-codes.js';
 import { loadDataset } from './user-dataset.js';
@@ -107,18 +107,8 @@ export async function prepareDataset(o: PrepareDatasetOptions): Promise<Prepared
   };
 }
 
-interface SourceImages {
-  readonly classNames: readonly string[];
-  readonly channels: number;
-  readonly height: number;
-  readonly width: number;
-  readonly labels: Uint8Array;
-  readonly pixels: Uint8Array;
-  readonly splits?: Uint8Array;
-  readonly skipped: readonly SkippedFile[];
-  readonly resized: number;
-  readonly sizes: readonly { readonly size: string; readonly count: number }[];
-}
+/** Decoded images from either source: an image folder's, or arrays' (1 or more channels, no folder splits). */
+type SourceImages = Omit<ImageFolder, 'channels'> & { readonly channels: number };
 
 async function readFolder(o: PrepareDatasetOptions): Promise<SourceImages> {
   if (o.labelsPath) throw new WorkersError('BAD_ARGUMENT', `labels come from the class folders of ${o.path}; --labels is for an IDX or .npy images file`);
