@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { BUILTIN_DATASET, openStore, resolveDataset } from '@frontier/search';
+import { existsSync } from 'node:fs';
+import { BUILTIN_DATASET, SearchError, openStore, resolveDataset, sqliteDatabasePath } from '@frontier/search';
 import {
   conformDataset,
   defaultDataDir,
@@ -56,11 +57,20 @@ export async function datasetFromOptions(o: DatasetOptions, modelInput: readonly
   return dataset && conformDataset(dataset, modelInput);
 }
 
-/** A registered dataset (by name or id) in the embedded store of `dataDir`. */
+/**
+ * A registered dataset (by name or id) in the embedded store of `dataDir`. An unknown name is bad
+ * usage (exit 2); a data folder without a store is not created just to find that out.
+ */
 export async function registeredRef(nameOrId: string, dataDir: string): Promise<DatasetRef> {
+  // With MONGODB_URI the store is MongoDB's, and there is no file to look for.
+  if (!process.env['MONGODB_URI'] && !existsSync(sqliteDatabasePath(dataDir))) {
+    throw new UsageError(`--dataset: unknown dataset "${nameOrId}" (known: ${BUILTIN_DATASET}; none registered in ${dataDir}: see \`frontier datasets add\`)`);
+  }
   const store = await openStore({ dataDir });
   try {
-    const resolved = await resolveDataset(store, nameOrId);
+    const resolved = await resolveDataset(store, nameOrId).catch((err: unknown) => {
+      throw err instanceof SearchError ? new UsageError(`--dataset: ${err.message}`) : err;
+    });
     if (typeof resolved.pool === 'string') throw new UsageError(`--dataset ${nameOrId} is the built-in dataset`);
     return resolved.pool;
   } finally {

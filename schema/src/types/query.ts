@@ -1,11 +1,11 @@
-import { isStoreError, selectCandidate } from '@frontier/search';
+import { BUILTIN_DATASET, isStoreError, resolveDataset, selectCandidate } from '@frontier/search';
 import { arg, idArg, intArg, nonNull, queryType, stringArg } from 'nexus';
 import { toMissView, toSearchConstraints } from '../constraints.js';
 import { paginate } from '../cursor.js';
 import { frontMembers, frontView } from '../front-view.js';
 
-/** The dataset fronts are kept for unless a query names another. */
-const DEFAULT_DATASET = 'fashion-mnist';
+/** The dataset fronts are kept for unless a query names another (a registered one by id or name). */
+const DEFAULT_DATASET = BUILTIN_DATASET;
 
 /** `undefined` → null for a get of an unknown id (nullable by the contract), other errors rethrown. */
 async function orNull<T>(load: Promise<T>): Promise<T | null> {
@@ -36,11 +36,11 @@ export const Query = queryType({
     t.field('candidate', { type: 'Candidate', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.candidate.load(id)) });
     t.nonNull.field('paretoFront', {
       type: 'Front',
-      description: 'The stored front of a model on a device (across runs), members meeting the constraints.',
+      description: 'The stored front of a model on a device (across runs), members meeting the constraints. dataset: fashion-mnist (default), or a registered one by id or name.',
       args: { modelId: nonNull(idArg()), deviceId: nonNull(idArg()), constraints: arg({ type: 'ConstraintsInput' }), dataset: stringArg() },
       resolve: async (_r, args, ctx) => {
         await Promise.all([ctx.loaders.model.load(args.modelId), ctx.loaders.device.load(args.deviceId)]);
-        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: args.dataset ?? DEFAULT_DATASET };
+        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: (await resolveDataset(ctx.store, args.dataset ?? DEFAULT_DATASET)).key };
         return frontView(ctx, key, toSearchConstraints(args.constraints));
       },
     });
@@ -57,7 +57,7 @@ export const Query = queryType({
       resolve: async (_r, args, ctx) => {
         await Promise.all([ctx.loaders.model.load(args.modelId), ctx.loaders.device.load(args.deviceId)]);
         const constraints = toSearchConstraints(args.constraints);
-        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: args.dataset ?? DEFAULT_DATASET };
+        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: (await resolveDataset(ctx.store, args.dataset ?? DEFAULT_DATASET)).key };
         const members = await frontMembers(ctx, await frontView(ctx, key, {}));
         const s = selectCandidate({ candidates: members, constraints, ...(args.prefer ? { prefer: args.prefer } : {}) });
         if (s.candidate) return { candidate: s.candidate, unsatisfied: [] };

@@ -34,7 +34,7 @@ export function compressCommand(io: CliIo): Command {
     const model = readModel(file.bytes);
     const dataset = await datasetFromOptions(options, modelInputShape(model));
     if (needsData && !dataset) {
-      throw new UsageError('this recipe distills or quantizes activations: give images with --dataset (fashion-mnist or a registered one; split fit) or --images/--labels');
+      throw new UsageError('this recipe distills or quantizes activations: give images with --dataset fashion-mnist or a registered dataset (split fit), or --images/--labels');
     }
     const result = await compress(model, recipe, {
       ...(dataset ? { fit: dataset } : {}),
