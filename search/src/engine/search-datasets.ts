@@ -80,7 +80,7 @@ export function datasetRef(record: DatasetRecord): DatasetRef {
  * Checks that a model takes a dataset's images and predicts at least its classes; the error names
  * both shapes (or both class counts).
  */
-export function checkModelFitsDataset(model: Model, dataset: ResolvedDataset): void {
+export function checkModelFitsDataset(model: Pick<Model, 'name' | 'inputShape' | 'classes'>, dataset: ResolvedDataset): void {
   inputLayout(dataset.shape, model.inputShape);
   if (model.classes < dataset.classes) {
     throw new SearchError('BAD_ARGUMENT', `model ${model.name} predicts ${model.classes} classes, dataset ${dataset.record?.name ?? dataset.key} has ${dataset.classes}`);

@@ -1,4 +1,4 @@
-import { analyzeModel, HOST_DEVICE_ID, inputLayout, readModel, validateDeviceSpec, type DeviceSpec, type PoolDataset } from '@frontier/workers';
+import { analyzeModel, HOST_DEVICE_ID, readModel, validateDeviceSpec, type DeviceSpec, type PoolDataset } from '@frontier/workers';
 import { SearchError } from '../errors.js';
 import { parseConstraints, parseObjectives } from '../objectives/objectives.js';
 import { parseSamplerConfig } from '../samplers/create-sampler.js';
@@ -75,16 +75,14 @@ export class SearchService {
     const dataset = await resolveDataset(this.o.store, input.dataset);
     const inputShape = analysis.inputs[0]!.dims;
     const classes = analysis.outputs[0]!.dims.at(-1)!;
-    const fits = (() => {
-      try {
-        inputLayout(dataset.shape, inputShape);
-        return classes >= dataset.classes;
-      } catch {
-        return false;
-      }
-    })();
-    // A dataset named explicitly must fit: say why not. The default one is only measured when it fits.
-    if (!fits && input.dataset !== undefined) checkModelFitsDataset({ name: input.name, inputShape, classes } as Model, dataset);
+    let fits = true;
+    try {
+      checkModelFitsDataset({ name: input.name, inputShape, classes }, dataset);
+    } catch (err) {
+      // A dataset named explicitly must fit: say why not. The default one is only measured when it fits.
+      if (input.dataset !== undefined) throw err;
+      fits = false;
+    }
     const accuracy = fits ? await this.baseline(input.bytes, dataset.pool) : undefined;
     return this.o.store.registerModel({
       name: input.name,
