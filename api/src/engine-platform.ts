@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { createCandidatePool, DEFAULT_SPACE, LocalDispatcher, RunEvents, SearchService, type Device, type Run, type RunEvent, type RedisRunEventBus, type SearchServiceOptions, type Store } from '@frontier/search';
+import { createCandidatePool, DEFAULT_SPACE, LocalDispatcher, RunEvents, SearchService, type DatasetRecord, type Device, type NewDataset, type Run, type RunEvent, type RedisRunEventBus, type SearchServiceOptions, type Store } from '@frontier/search';
 import { deviceCatalogue, detectHostFacts, ZOO_ARCHITECTURES, zooModelPath, type DeviceSpec } from '@frontier/workers';
 import { publicError, type HealthInfo, type Platform, type StartSearch } from '@frontier/schema';
 
@@ -69,10 +69,16 @@ export class EnginePlatform implements Platform {
     return this.#o.store.getDevice(valid.id);
   }
 
-  /** Registers an uploaded ONNX model (validated, op coverage checked, baseline measured). */
-  async registerModel(name: string, bytes: Uint8Array) {
+  /** Registers an uploaded ONNX model (validated, op coverage checked, baseline measured on `dataset` when given). */
+  async registerModel(name: string, bytes: Uint8Array, dataset?: string) {
     this.#checkAccepting();
-    return this.#service.registerModel({ name, bytes });
+    return this.#service.registerModel({ name, bytes, ...(dataset ? { dataset } : {}) });
+  }
+
+  /** Registers a dataset from files on this server (decoded and cached once). */
+  async registerDataset(input: NewDataset): Promise<DatasetRecord> {
+    this.#checkAccepting();
+    return this.#service.registerDataset(input);
   }
 
   async startSearch(input: StartSearch): Promise<Run> {

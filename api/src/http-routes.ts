@@ -18,7 +18,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
- * Plain HTTP beside GraphQL: `GET /healthz`, `GET /artifacts/<sha256>`, `POST /models?name=NAME`.
+ * Plain HTTP beside GraphQL: `GET /healthz`, `GET /artifacts/<sha256>`, `POST /models?name=NAME`
+ * (optionally `&dataset=ID`: the baseline is measured on that registered dataset).
  * `/healthz` needs no token and says whether the other routes do (`tokens`), so that a page can ask
  * for one before its first request is refused.
  */
@@ -67,9 +68,11 @@ async function uploadModel(o: RouteOptions, req: Request, res: Response): Promis
   if (typeof name !== 'string' || !MODEL_NAME.test(name)) {
     return fail(res, 400, 'BAD_USER_INPUT', `name must be 1–100 letters, digits, ".", "_" or "-" (starting with a letter or digit), got ${JSON.stringify(name ?? null)}`);
   }
+  const dataset = req.query['dataset'];
+  if (dataset !== undefined && (typeof dataset !== 'string' || dataset === '')) return fail(res, 400, 'BAD_USER_INPUT', `dataset must be one dataset id or name, got ${JSON.stringify(dataset)}`);
   const body: unknown = req.body;
   if (!Buffer.isBuffer(body) || body.length === 0) return fail(res, 400, 'BAD_USER_INPUT', 'the request body must be the ONNX file, got an empty body');
-  const model = await o.platform.registerModel(name, new Uint8Array(body.buffer, body.byteOffset, body.length));
+  const model = await o.platform.registerModel(name, new Uint8Array(body.buffer, body.byteOffset, body.length), dataset);
   res.status(201).json(model);
 }
 

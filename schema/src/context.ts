@@ -1,4 +1,4 @@
-import type { Candidate, Device, Model, Run, RunEvent, Store } from '@frontier/search';
+import type { Candidate, DatasetRecord, Device, Model, NewDataset, Run, RunEvent, Store } from '@frontier/search';
 
 /** What a caller may do: `read` queries and subscribes; `write` also mutates and uploads. */
 export type Scope = 'read' | 'write';
@@ -30,6 +30,8 @@ export interface HealthInfo {
 export interface StartSearch {
   readonly modelId: string;
   readonly deviceId: string;
+  /** A registered dataset's id (or name); default the built-in one. */
+  readonly dataset?: string;
   readonly objectives: readonly string[];
   readonly constraints: object;
   readonly budget: { readonly evaluations?: number; readonly seconds?: number };
@@ -46,6 +48,8 @@ export interface Platform {
   health(): Promise<HealthInfo>;
   /** Validates and stores a device spec. */
   registerDevice(spec: unknown): Promise<Device>;
+  /** Registers a dataset from files on the server. */
+  registerDataset(input: NewDataset): Promise<DatasetRecord>;
   /** Creates a run and starts it in the background; resolves with the stored run. */
   startSearch(input: StartSearch): Promise<Run>;
   /** Cancels a run, keeping what it found; resolves with the run once it is CANCELLED. */

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { GraphQLSchema } from 'graphql';
 import { core, makeSchema } from 'nexus';
 import { Candidate, CandidateConnection, CandidateEdge, CompressionStage, Latency } from './types/candidate.js';
+import { Dataset, DatasetClass, DatasetSplits, RegisterDatasetInput, SplitFractionsInput } from './types/dataset.js';
 import { Artifact, Device, Health, Model } from './types/device-model.js';
 import { CandidateStatusEnum, LatencySourceEnum, PreferenceEnum, ProgressKindEnum, RunStatusEnum } from './types/enums.js';
 import { ConstraintMiss, Front, Selection } from './types/front.js';
@@ -14,8 +15,8 @@ import { SearchProgress, Subscription } from './types/subscription.js';
 
 const TYPES = [
   JsonScalar, RunStatusEnum, CandidateStatusEnum, LatencySourceEnum, PreferenceEnum, ProgressKindEnum,
-  ConstraintsInput, BudgetInput, StartSearchInput,
-  Health, Device, Artifact, Model, RunProgress, Budget, Constraints, SearchRun, PageInfo, SearchRunEdge, SearchRunConnection,
+  ConstraintsInput, BudgetInput, StartSearchInput, SplitFractionsInput, RegisterDatasetInput,
+  Health, Device, Artifact, Model, DatasetClass, DatasetSplits, Dataset, RunProgress, Budget, Constraints, SearchRun, PageInfo, SearchRunEdge, SearchRunConnection,
   Latency, CompressionStage, Candidate, CandidateEdge, CandidateConnection, Front, ConstraintMiss, Selection, SearchProgress,
   Query, Mutation, Subscription,
 ];

@@ -1,6 +1,6 @@
 // The TypeScript values behind each GraphQL object type (Nexus "source types"): what a parent
 // resolver returns and a field resolver receives. Names match the GraphQL types.
-import type { Candidate as StoreCandidate, Constraints as SearchConstraints, Device as StoreDevice, Model as StoreModel, Run } from '@frontier/search';
+import type { Candidate as StoreCandidate, Constraints as SearchConstraints, DatasetRecord, Device as StoreDevice, JsonObject, Model as StoreModel, Run } from '@frontier/search';
 import type { HealthInfo } from './context.js';
 import type { ConstraintMissView } from './constraints.js';
 import type { Page } from './cursor.js';
@@ -8,6 +8,9 @@ import type { Page } from './cursor.js';
 export type Health = HealthInfo;
 export type Device = StoreDevice;
 export type Model = StoreModel;
+export type Dataset = DatasetRecord;
+export type DatasetClass = DatasetRecord['classes'][number];
+export type DatasetSplits = JsonObject;
 export type SearchRun = Run;
 export type Candidate = StoreCandidate;
 export type Constraints = SearchConstraints;

@@ -12,7 +12,7 @@ export { GraphBuilder } from './onnx/graph-builder.js';
 
 // --- datasets and evaluation ---
 export { Rng } from './data/rng.js';
-export { type Dataset } from './data/dataset.js';
+export { fillBatch, type Dataset } from './data/dataset.js';
 export { defaultDataDir } from './data/data-dir.js';
 export {
   FASHION_MNIST_CLASS_NAMES,
@@ -23,6 +23,11 @@ export {
 } from './data/fashion-mnist.js';
 export { encodeNpy } from './data/npy.js';
 export { datasetFromBytes, loadDataset, type DatasetFromBytesOptions, type NamedBytes } from './data/user-dataset.js';
+export { conformDataset, inputLayout, type InputLayout } from './data/conform-dataset.js';
+export { IMAGE_EXTENSIONS, type BadFilePolicy, type ResizeMode, type SkippedFile } from './data/image-folder.js';
+export { NAMED_NORMALIZATIONS, prepareDataset, type PrepareDatasetOptions, type PreparedDataset } from './data/prepare-dataset.js';
+export { defaultStreamAboveBytes, loadRegisteredImages, registeredDatasetFile, registeredSplit, shouldStream, type DatasetRef, type RegisteredImages } from './data/registered-dataset.js';
+export { DEFAULT_SPLIT, type DatasetSplit, type SplitFractions } from './data/split-codes.js';
 export { createSession } from './eval/session.js';
 export { evaluateAccuracy, type AccuracyOptions, type AccuracyResult } from './eval/evaluate-accuracy.js';
 export { measureLatency, latencyInSession, type LatencyOptions, type LatencyResult } from './eval/measure-latency.js';
@@ -76,7 +81,7 @@ export { parseMeasurementsCsv, type MeasurementRow } from './devices/measurement
 export { trainableParameters } from './train/trainable-parameters.js';
 export { Trainer, type TrainerOptions, type TrainingBatch } from './train/trainer.js';
 export { type EpochSummary, type TrainingProgress } from './train/fit.js';
-export { ZOO_ARCHITECTURES, buildArchitecture, type ZooArchitecture } from './zoo/architectures.js';
+export { ZOO_ARCHITECTURES, buildArchitecture, type ArchitectureShape, type ZooArchitecture } from './zoo/architectures.js';
 export {
   ZOO_RECIPES,
   trainArchitecture,
@@ -126,7 +131,7 @@ export { quantizeWeights } from './compress/quantize-weights.js';
 // --- worker pool ---
 export { WorkerPool, TaskFailure, type TaskFailureKind, type WorkerPoolOptions, type RunTaskOptions } from './pool/worker-pool.js';
 export { candidateWorkerUrl } from './pool/candidate-worker-url.js';
-export { EvaluationCache, evaluateCandidate, evaluateTestSplit } from './pool/evaluate-candidate.js';
+export { EvaluationCache, evaluateCandidate, evaluateTestSplit, modelInputShape } from './pool/evaluate-candidate.js';
 export { handleCandidateTask } from './pool/handle-candidate-task.js';
 export type {
   BaselineOutput,

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Device, Run, SearchService, Store } from '@frontier/search';
+import type { DatasetRecord, Device, NewDataset, Run, SearchService, Store } from '@frontier/search';
 import { publicError, type HealthInfo, type Platform } from '@frontier/schema';
 import type { DeviceSpec } from '@frontier/workers';
 
@@ -25,6 +25,11 @@ export class EmbeddedPlatform implements Platform {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw publicError('BAD_USER_INPUT', `spec must be a device spec object, got ${JSON.stringify(spec)}`);
     const valid = await this.service.registerDevice(spec as DeviceSpec);
     return this.store.getDevice(valid.id);
+  }
+
+  /** Registers a dataset from files on this machine (decoded and cached once), as a server does. */
+  async registerDataset(input: NewDataset): Promise<DatasetRecord> {
+    return this.service.registerDataset(input);
   }
 
   async startSearch(): Promise<Run> {

@@ -24,9 +24,29 @@ export interface NexusGenInputs {
     maxFlashKb?: number | null; // Float
     minAccuracy?: number | null; // Float
   }
+  RegisterDatasetInput: { // input type
+    name: string; // String!
+    path: string; // String!
+    labelsPath?: string | null; // String
+    classNames?: string[] | null; // [String!]
+    split?: NexusGenInputs['SplitFractionsInput'] | null; // SplitFractionsInput
+    size?: number[] | null; // [Int!]
+    resize?: string | null; // String
+    channels?: number | null; // Int
+    badFiles?: string | null; // String
+    normalize?: string | null; // String
+    mean?: number[] | null; // [Float!]
+    std?: number[] | null; // [Float!]
+  }
+  SplitFractionsInput: { // input type
+    val: number; // Float!
+    test: number; // Float!
+    seed?: number | null; // Int
+  }
   StartSearchInput: { // input type
     modelId: string; // ID!
     deviceId: string; // ID!
+    datasetId?: string | null; // ID
     constraints?: NexusGenInputs['ConstraintsInput'] | null; // ConstraintsInput
     budget: NexusGenInputs['BudgetInput']; // BudgetInput!
     sampler?: string | null; // String
@@ -68,6 +88,9 @@ export interface NexusGenObjects {
   CompressionStage: src.CompressionStage;
   ConstraintMiss: src.ConstraintMiss;
   Constraints: src.Constraints;
+  Dataset: src.Dataset;
+  DatasetClass: src.DatasetClass;
+  DatasetSplits: src.DatasetSplits;
   Device: src.Device;
   Front: src.Front;
   Health: src.Health;
@@ -179,6 +202,29 @@ export interface NexusGenFieldTypes {
     maxFlashKb: number | null; // Float
     minAccuracy: number | null; // Float
   }
+  Dataset: { // field return type
+    id: string; // ID!
+    name: string; // String!
+    sha256: string; // String!
+    shape: number[]; // [Int!]!
+    classes: NexusGenRootTypes['DatasetClass'][]; // [DatasetClass!]!
+    imageCount: number; // Int!
+    splits: NexusGenRootTypes['DatasetSplits']; // DatasetSplits!
+    source: NexusGenScalars['JSON']; // JSON!
+    preprocessing: NexusGenScalars['JSON']; // JSON!
+    report: NexusGenScalars['JSON']; // JSON!
+    createdAt: string; // String!
+  }
+  DatasetClass: { // field return type
+    name: string; // String!
+    count: number; // Int!
+  }
+  DatasetSplits: { // field return type
+    fit: number; // Int!
+    val: number; // Int!
+    test: number; // Int!
+    from: string; // String!
+  }
   Device: { // field return type
     id: string; // ID!
     name: string; // String!
@@ -223,6 +269,7 @@ export interface NexusGenFieldTypes {
   }
   Mutation: { // field return type
     registerDevice: NexusGenRootTypes['Device']; // Device!
+    registerDataset: NexusGenRootTypes['Dataset']; // Dataset!
     startSearch: NexusGenRootTypes['SearchRun']; // SearchRun!
     cancelSearch: NexusGenRootTypes['SearchRun']; // SearchRun!
   }
@@ -236,6 +283,8 @@ export interface NexusGenFieldTypes {
     health: NexusGenRootTypes['Health']; // Health!
     devices: NexusGenRootTypes['Device'][]; // [Device!]!
     device: NexusGenRootTypes['Device'] | null; // Device
+    datasets: NexusGenRootTypes['Dataset'][]; // [Dataset!]!
+    dataset: NexusGenRootTypes['Dataset'] | null; // Dataset
     models: NexusGenRootTypes['Model'][]; // [Model!]!
     model: NexusGenRootTypes['Model'] | null; // Model
     runs: NexusGenRootTypes['SearchRunConnection']; // SearchRunConnection!
@@ -364,6 +413,29 @@ export interface NexusGenFieldTypeNames {
     maxFlashKb: 'Float'
     minAccuracy: 'Float'
   }
+  Dataset: { // field return type name
+    id: 'ID'
+    name: 'String'
+    sha256: 'String'
+    shape: 'Int'
+    classes: 'DatasetClass'
+    imageCount: 'Int'
+    splits: 'DatasetSplits'
+    source: 'JSON'
+    preprocessing: 'JSON'
+    report: 'JSON'
+    createdAt: 'String'
+  }
+  DatasetClass: { // field return type name
+    name: 'String'
+    count: 'Int'
+  }
+  DatasetSplits: { // field return type name
+    fit: 'Int'
+    val: 'Int'
+    test: 'Int'
+    from: 'String'
+  }
   Device: { // field return type name
     id: 'ID'
     name: 'String'
@@ -408,6 +480,7 @@ export interface NexusGenFieldTypeNames {
   }
   Mutation: { // field return type name
     registerDevice: 'Device'
+    registerDataset: 'Dataset'
     startSearch: 'SearchRun'
     cancelSearch: 'SearchRun'
   }
@@ -421,6 +494,8 @@ export interface NexusGenFieldTypeNames {
     health: 'Health'
     devices: 'Device'
     device: 'Device'
+    datasets: 'Dataset'
+    dataset: 'Dataset'
     models: 'Model'
     model: 'Model'
     runs: 'SearchRunConnection'
@@ -490,6 +565,9 @@ export interface NexusGenArgTypes {
     registerDevice: { // args
       spec: NexusGenScalars['JSON']; // JSON!
     }
+    registerDataset: { // args
+      input: NexusGenInputs['RegisterDatasetInput']; // RegisterDatasetInput!
+    }
     startSearch: { // args
       input: NexusGenInputs['StartSearchInput']; // StartSearchInput!
     }
@@ -499,6 +577,9 @@ export interface NexusGenArgTypes {
   }
   Query: {
     device: { // args
+      id: string; // ID!
+    }
+    dataset: { // args
       id: string; // ID!
     }
     model: { // args

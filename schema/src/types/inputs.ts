@@ -25,9 +25,10 @@ export const StartSearchInput = inputObjectType({
   definition(t) {
     t.nonNull.id('modelId');
     t.nonNull.id('deviceId');
+    t.id('datasetId', { description: 'A registered dataset (see `datasets`); default the built-in fashion-mnist. The model must take its images.' });
     t.field('constraints', { type: 'ConstraintsInput' });
     t.nonNull.field('budget', { type: 'BudgetInput' });
-    t.string('sampler', { description: 'random, grid, nsga2 or tpe (default tpe).' });
+    t.string('sampler', { description: 'gp, tpe, nsga2, random or grid (default gp).' });
     t.int('seed', { description: 'Seed of the sampler and of fine-tuning (default 0).' });
     t.field('space', { type: 'JSON', description: 'Search space; default every technique over its useful range.' });
     t.list.nonNull.string('objectives', { description: 'Default accuracy, latencyMs, deployBytes.' });

@@ -1,11 +1,11 @@
-import { isStoreError, selectCandidate } from '@frontier/search';
+import { BUILTIN_DATASET, isStoreError, resolveDataset, selectCandidate } from '@frontier/search';
 import { arg, idArg, intArg, nonNull, queryType, stringArg } from 'nexus';
 import { toMissView, toSearchConstraints } from '../constraints.js';
 import { paginate } from '../cursor.js';
 import { frontMembers, frontView } from '../front-view.js';
 
-/** The dataset fronts are kept for unless a query names another. */
-const DEFAULT_DATASET = 'fashion-mnist';
+/** The dataset fronts are kept for unless a query names another (a registered one by id or name). */
+const DEFAULT_DATASET = BUILTIN_DATASET;
 
 /** `undefined` → null for a get of an unknown id (nullable by the contract), other errors rethrown. */
 async function orNull<T>(load: Promise<T>): Promise<T | null> {
@@ -22,6 +22,8 @@ export const Query = queryType({
     t.nonNull.field('health', { type: 'Health', resolve: (_r, _a, ctx) => ctx.platform.health() });
     t.nonNull.list.nonNull.field('devices', { type: 'Device', resolve: (_r, _a, ctx) => ctx.store.listDevices() });
     t.field('device', { type: 'Device', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.device.load(id)) });
+    t.nonNull.list.nonNull.field('datasets', { type: 'Dataset', description: 'Registered datasets, by name.', resolve: (_r, _a, ctx) => ctx.store.listDatasets() });
+    t.field('dataset', { type: 'Dataset', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.store.getDataset(id)) });
     t.nonNull.list.nonNull.field('models', { type: 'Model', resolve: (_r, _a, ctx) => ctx.store.listModels() });
     t.field('model', { type: 'Model', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.model.load(id)) });
     t.nonNull.field('runs', {
@@ -34,11 +36,11 @@ export const Query = queryType({
     t.field('candidate', { type: 'Candidate', args: { id: nonNull(idArg()) }, resolve: (_r, { id }, ctx) => orNull(ctx.loaders.candidate.load(id)) });
     t.nonNull.field('paretoFront', {
       type: 'Front',
-      description: 'The stored front of a model on a device (across runs), members meeting the constraints.',
+      description: 'The stored front of a model on a device (across runs), members meeting the constraints. dataset: fashion-mnist (default), or a registered one by id or name.',
       args: { modelId: nonNull(idArg()), deviceId: nonNull(idArg()), constraints: arg({ type: 'ConstraintsInput' }), dataset: stringArg() },
       resolve: async (_r, args, ctx) => {
         await Promise.all([ctx.loaders.model.load(args.modelId), ctx.loaders.device.load(args.deviceId)]);
-        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: args.dataset ?? DEFAULT_DATASET };
+        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: (await resolveDataset(ctx.store, args.dataset ?? DEFAULT_DATASET)).key };
         return frontView(ctx, key, toSearchConstraints(args.constraints));
       },
     });
@@ -55,7 +57,7 @@ export const Query = queryType({
       resolve: async (_r, args, ctx) => {
         await Promise.all([ctx.loaders.model.load(args.modelId), ctx.loaders.device.load(args.deviceId)]);
         const constraints = toSearchConstraints(args.constraints);
-        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: args.dataset ?? DEFAULT_DATASET };
+        const key = { modelId: args.modelId, deviceId: args.deviceId, dataset: (await resolveDataset(ctx.store, args.dataset ?? DEFAULT_DATASET)).key };
         const front = await frontView(ctx, key, {});
         const members = await frontMembers(ctx, front);
         const s = selectCandidate({ candidates: members, constraints, ...(args.prefer ? { prefer: args.prefer } : {}) });

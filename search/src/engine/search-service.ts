@@ -1,19 +1,21 @@
-import { analyzeModel, HOST_DEVICE_ID, readModel, validateDeviceSpec, type DeviceSpec } from '@frontier/workers';
+import { analyzeModel, HOST_DEVICE_ID, readModel, validateDeviceSpec, type DeviceSpec, type PoolDataset } from '@frontier/workers';
 import { SearchError } from '../errors.js';
 import { parseConstraints, parseObjectives } from '../objectives/objectives.js';
 import { parseSamplerConfig } from '../samplers/create-sampler.js';
 import { defineSpace } from '../space/define-space.js';
 import type { Store } from '../store/store.js';
-import type { Budget, Model, Run } from '../store/types.js';
+import type { Budget, DatasetRecord, Model, Run } from '../store/types.js';
+import { BUILTIN_DATASET, checkModelFitsDataset, registerDataset, resolveDataset, type NewDataset } from './search-datasets.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { RunEvents } from './events.js';
 import { LocalDispatcher } from './local-dispatcher.js';
 import { runEngine } from './run-engine.js';
 import { SidePool } from './side-pool.js';
 
-/** The datasets a run can search on. */
-export const SEARCH_DATASETS = ['fashion-mnist'] as const;
-export type SearchDataset = (typeof SEARCH_DATASETS)[number];
+/** The built-in datasets a run can search on; registered datasets are named by id or name. */
+export const SEARCH_DATASETS = [BUILTIN_DATASET] as const;
+/** `fashion-mnist`, or a registered dataset's id or name. */
+export type SearchDataset = string;
 
 /**
  * Relative slack of the host's pre-screen on latency: the host predictor's error on held-out
@@ -36,7 +38,7 @@ export interface SearchServiceOptions {
 export interface DispatchContext {
   readonly runId: string;
   readonly model: { readonly sha256: string; readonly bytes: Uint8Array };
-  readonly dataset: SearchDataset;
+  readonly dataset: PoolDataset;
   readonly dataDir: string;
   readonly device: DeviceSpec;
   readonly threads?: number;
@@ -64,29 +66,48 @@ export class SearchService {
   /**
    * Registers an ONNX model (idempotent by content): checks it is supported, records its analysis
    * and its baseline top-1 accuracy on `val` of the dataset (measured on a worker thread: the
-   * event loop stays free for the requests a server is answering meanwhile).
+   * event loop stays free for the requests a server is answering meanwhile). Without a dataset,
+   * the baseline is measured on the built-in one when the model takes its images, else not at all.
    */
   async registerModel(input: { readonly name: string; readonly bytes: Uint8Array; readonly dataset?: SearchDataset }): Promise<Model> {
     const onnx = readModel(input.bytes);
     const analysis = analyzeModel(onnx);
-    const dataset = input.dataset ?? 'fashion-mnist';
-    const side = new SidePool();
-    let accuracy: number;
+    const dataset = await resolveDataset(this.o.store, input.dataset);
+    const inputShape = analysis.inputs[0]!.dims;
+    const classes = analysis.outputs[0]!.dims.at(-1)!;
+    let fits = true;
     try {
-      accuracy = await side.baseline({ model: input.bytes, dataset, dataDir: this.o.dataDir });
-    } finally {
-      await side.close();
+      checkModelFitsDataset({ name: input.name, inputShape, classes }, dataset);
+    } catch (err) {
+      // A dataset named explicitly must fit: say why not. The default one is only measured when it fits.
+      if (input.dataset !== undefined) throw err;
+      fits = false;
     }
+    const accuracy = fits ? await this.baseline(input.bytes, dataset.pool) : undefined;
     return this.o.store.registerModel({
       name: input.name,
       onnx: input.bytes,
-      inputShape: analysis.inputs[0]!.dims,
-      classes: analysis.outputs[0]!.dims.at(-1)!,
+      inputShape,
+      classes,
       params: analysis.params,
       macs: analysis.macs,
       coverage: analysis.nodes.map((n) => ({ node: n.name, opType: n.opType, techniques: n.techniques })),
-      baseline: { dataset: `${dataset}/val`, accuracy },
+      ...(accuracy !== undefined ? { baseline: { dataset: `${dataset.record?.name ?? dataset.key}/val`, accuracy } } : {}),
     });
+  }
+
+  /** Registers a dataset from files on this machine (see `registerDataset`). */
+  async registerDataset(input: NewDataset): Promise<DatasetRecord> {
+    return registerDataset(this.o.store, this.o.dataDir, input);
+  }
+
+  private async baseline(bytes: Uint8Array, dataset: PoolDataset): Promise<number> {
+    const side = new SidePool();
+    try {
+      return await side.baseline({ model: bytes, dataset, dataDir: this.o.dataDir });
+    } finally {
+      await side.close();
+    }
   }
 
   /** Stores a device spec (validated) under its id, replacing an earlier one. */
@@ -107,13 +128,11 @@ export class SearchService {
     for (const [k, v] of Object.entries(s.budget)) {
       if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new SearchError('BAD_ARGUMENT', `budget.${k} must be a positive integer, got ${v}`);
     }
-    await this.o.store.getModel(s.modelId);
+    const model = await this.o.store.getModel(s.modelId);
     await this.o.store.getDevice(s.deviceId);
-    const dataset = s.dataset ?? 'fashion-mnist';
-    if (!(SEARCH_DATASETS as readonly string[]).includes(dataset)) {
-      throw new SearchError('BAD_ARGUMENT', `dataset must be one of ${SEARCH_DATASETS.join(', ')}, got "${dataset}"`);
-    }
-    return this.o.store.createRun({ ...s, dataset });
+    const dataset = await resolveDataset(this.o.store, s.dataset);
+    checkModelFitsDataset(model, dataset);
+    return this.o.store.createRun({ ...s, dataset: dataset.key });
   }
 
   /** Runs (or resumes) a run to its end; aborting `signal` cancels it, keeping what was found. */
@@ -126,7 +145,7 @@ export class SearchService {
     const dispatcher = await (this.o.dispatcherFor ?? ((c) => new LocalDispatcher(c)))({
       runId,
       model: { sha256: model.sha256, bytes },
-      dataset: run.dataset as SearchDataset,
+      dataset: (await resolveDataset(store, run.dataset)).pool,
       dataDir: this.o.dataDir,
       device,
       ...(this.o.threads !== undefined ? { threads: this.o.threads } : {}),

@@ -12,6 +12,8 @@ describe('parseEvaluationJob', () => {
     const job = parseEvaluationJob(JSON.parse(JSON.stringify(good)));
     assert.equal(job.kind, 'evaluate');
     assert.deepEqual(parseEvaluationJob({ kind: 'test', artifactSha256: sha, dataset: 'fashion-mnist' }), { kind: 'test', artifactSha256: sha, dataset: 'fashion-mnist' });
+    const pets = { sha256: 'b'.repeat(64), name: 'pets', normalize: { mean: [0.5], std: [0.25] } };
+    assert.deepEqual(parseEvaluationJob({ ...good, dataset: pets }).kind === 'evaluate' && parseEvaluationJob({ ...good, dataset: pets }).dataset, pets);
   });
 
   const cases: [string, unknown, RegExp][] = [
@@ -21,7 +23,9 @@ describe('parseEvaluationJob', () => {
     ['a bad sha256', { ...good, modelSha256: 'ABC' }, /^job\.modelSha256 must be a lower-case hex sha256, got "ABC"$/],
     ['a negative seed', { ...good, seed: -1 }, /^job\.seed must be an integer in \[0, 2\^32\), got -1$/],
     ['a fractional seed', { ...good, seed: 1.5 }, /^job\.seed must be an integer in \[0, 2\^32\), got 1\.5$/],
-    ['an unknown dataset', { ...good, dataset: 'mnist' }, /^job\.dataset must be one of fashion-mnist, got "mnist"$/],
+    ['an unknown dataset', { ...good, dataset: 'mnist' }, /^job\.dataset must be "fashion-mnist" or a registered dataset \{sha256, name, normalize\}, got "mnist"$/],
+    ['a registered dataset without its hash', { ...good, dataset: { name: 'pets', sha256: 'x', normalize: { mean: [0], std: [1] } } }, /^job\.dataset\.sha256 must be a lower-case hex sha256, got "x"$/],
+    ['a registered dataset with a bad std', { ...good, dataset: { name: 'pets', sha256: sha, normalize: { mean: [0], std: ['1'] } } }, /^job\.dataset\.normalize\.std must be a non-empty list of finite numbers/],
     ['a bad recipe', { ...good, recipe: { prune: { ratio: 1.5, structure: 'unstructured' } } }, /ratio.*1\.5/],
     ['a bad device', { ...good, device: { id: 'x' } }, /^device\.kind must be one of host, board, mcu, accelerator, got undefined$/],
     ['bad latency runs', { ...good, latency: { runs: -3 } }, /^job\.latency\.runs must be an integer ≥ 0, got -3$/],

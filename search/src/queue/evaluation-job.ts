@@ -7,14 +7,18 @@ import {
   type CandidateMetrics,
   type DeviceSpec,
   type EvaluateTask,
+  type PoolDataset,
   type Provenance,
   type Recipe,
 } from '@frontier/workers';
 import { SearchError } from '../errors.js';
 
-/** The datasets a queued evaluation can name (the pool's built-in ones). */
-const JOB_DATASETS = ['fashion-mnist'] as const;
-type JobDataset = (typeof JOB_DATASETS)[number];
+/**
+ * The dataset a queued evaluation names: the built-in one, or a registered one by its provenance
+ * hash — whose cache file a worker reads from its own data folder (a shared FRONTIER_DATA, or the
+ * dataset registered on that machine too), refusing a file that does not hash to it.
+ */
+type JobDataset = PoolDataset;
 
 /** One candidate to compress and measure: everything but the model's bytes, which travel by sha256. */
 export interface EvaluateJob {
@@ -125,8 +129,22 @@ function sha256(value: unknown, name: string): string {
 }
 
 function dataset(value: unknown): JobDataset {
-  if (!(JOB_DATASETS as readonly unknown[]).includes(value)) throw bad(`job.dataset must be one of ${JOB_DATASETS.join(', ')}, got ${show(value)}`);
-  return value as JobDataset;
+  if (value === 'fashion-mnist') return value;
+  if (typeof value !== 'object' || value === null) throw bad(`job.dataset must be "fashion-mnist" or a registered dataset {sha256, name, normalize}, got ${show(value)}`);
+  const o = record(value, 'job.dataset');
+  only(o, ['sha256', 'name', 'normalize']);
+  const normalize = record(o['normalize'], 'job.dataset.normalize');
+  only(normalize, ['mean', 'std']);
+  const numbers = (v: unknown, name: string): number[] => {
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw bad(`${name} must be a non-empty list of finite numbers, got ${show(v)}`);
+    return v as number[];
+  };
+  if (typeof o['name'] !== 'string' || o['name'] === '') throw bad(`job.dataset.name must be a non-empty string, got ${show(o['name'])}`);
+  return {
+    sha256: sha256(o['sha256'], 'job.dataset.sha256'),
+    name: o['name'],
+    normalize: { mean: numbers(normalize['mean'], 'job.dataset.normalize.mean'), std: numbers(normalize['std'], 'job.dataset.normalize.std') },
+  };
 }
 
 function latency(value: unknown): NonNullable<EvaluateTask['latency']> {

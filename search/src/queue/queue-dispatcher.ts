@@ -1,6 +1,6 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DeviceSpec, EvaluateTask, Recipe } from '@frontier/workers';
+import type { DeviceSpec, EvaluateTask, PoolDataset, Recipe } from '@frontier/workers';
 import { DispatchFailure, type Dispatcher, type EvaluationOutcome } from '../engine/dispatcher.js';
 import { evaluationJobId, parseEvaluationResult, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
 import { failureOfJob } from './job-failure.js';
@@ -11,7 +11,7 @@ export interface QueueDispatcherOptions {
   /** The Redis that the queue lives in (`redis://host:6379`). */
   readonly redisUrl: string;
   readonly model: { readonly sha256: string; readonly bytes: Uint8Array };
-  readonly dataset: 'fashion-mnist';
+  readonly dataset: PoolDataset;
   readonly device: DeviceSpec;
   /** Host latency measurement: single-image runs. */
   readonly latency?: EvaluateTask['latency'];

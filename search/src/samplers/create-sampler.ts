@@ -17,6 +17,8 @@ export type SamplerConfig =
   | ({ readonly kind: 'gp' } & GpOptions);
 
 export const SAMPLER_KINDS = ['random', 'grid', 'nsga2', 'tpe', 'gp'] as const;
+/** The sampler a run gets when it names none (CLI and API alike): the one that spends fewest evaluations. */
+export const DEFAULT_SAMPLER_KIND = 'gp' satisfies (typeof SAMPLER_KINDS)[number];
 
 /** Each kind's options and the check each value must pass. */
 const OPTION_CHECKS: Record<SamplerConfig['kind'], Record<string, [string, (v: number) => boolean]>> = {

@@ -7,6 +7,7 @@ import type {
   CandidateStatus,
   CandidateTransition,
   NewCandidate,
+  NewDatasetRecord,
   NewDevice,
   NewModel,
   NewRun,
@@ -64,6 +65,20 @@ export function checkCandidateTransition(t: CandidateTransition): void {
     throw new StoreError('BAD_ARGUMENT', `candidate ${t.id}: cannot go from ${t.from} to ${t.to}`, { from: t.from, to: t.to });
   }
   if ((t.to === 'FAILED' || t.to === 'INFEASIBLE') && !t.reason) throw bad('reason', `is required for ${t.to}`, t.reason);
+}
+
+export function checkNewDataset(d: NewDatasetRecord): void {
+  if (!d.name) throw bad('name', 'must be a non-empty string', d.name);
+  if (!/^[0-9a-f]{64}$/.test(d.sha256)) throw bad('sha256', 'must be 64 lower-case hex digits', d.sha256);
+  if (d.shape.length !== 3 || !d.shape.every((x) => Number.isInteger(x) && x > 0)) throw bad('shape', 'must be three positive integers [C, H, W]', d.shape);
+  if (d.classes.length < 2) throw bad('classes', 'must list at least two classes', d.classes.length);
+  for (const c of d.classes) {
+    if (!c.name) throw bad('classes[].name', 'must be a non-empty string', c.name);
+    checkCount('classes[].count', c.count);
+  }
+  for (const key of ['source', 'splits', 'preprocessing', 'report'] as const) {
+    if (typeof d[key] !== 'object' || d[key] === null || Array.isArray(d[key])) throw bad(key, 'must be a JSON object', d[key]);
+  }
 }
 
 export function checkNewModel(m: NewModel): void {

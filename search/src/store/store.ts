@@ -3,6 +3,7 @@ import type {
   ArtifactRef,
   Candidate,
   CandidateResult,
+  DatasetRecord,
   CandidateStatus,
   CandidateTransition,
   DedupKey,
@@ -12,6 +13,7 @@ import type {
   FrontReplacement,
   Model,
   NewCandidate,
+  NewDatasetRecord,
   NewDevice,
   NewModel,
   NewRun,
@@ -61,10 +63,12 @@ import type {
  * once the result is durable, so the engine may count it then.
  *
  * **Ordering.** Ids sort in creation order. `listRuns` returns newest first; `listCandidates`
- * returns candidates in `seq` order (insertion order within a run); `listModels` and
- * `listDevices` are sorted by name, then id; `getCandidates` returns them in the order asked.
+ * returns candidates in `seq` order (insertion order within a run); `listModels`,
+ * `listDatasets` and `listDevices` are sorted by name, then id; `getCandidates` returns them in the order asked.
  *
- * **Idempotence.** `registerModel` of bytes already registered returns the existing model;
+ * **Idempotence.** `registerModel` of bytes already registered returns the existing model, and
+ * `registerDataset` of a sha256 already registered the existing dataset (registering never replaces
+ * or removes one: a changed file has another sha256 and becomes another dataset);
  * `putDevice` replaces a device's name and spec; `putArtifact` of stored bytes is a no-op.
  * `createRun` and `insertCandidate` add a new entity on every call. Status changes and front
  * replacements are compare-and-sets, so repeating one raises CONFLICT rather than applying twice.
@@ -81,6 +85,12 @@ export interface Store {
   getModel(id: string): Promise<Model>;
   /** Models sorted by name, then id; with `name`, only models of that name. */
   listModels(filter?: { readonly name?: string }): Promise<Model[]>;
+  /** Registers a dataset (or returns the one with the same sha256). @throws BAD_ARGUMENT for an invalid record. */
+  registerDataset(input: NewDatasetRecord): Promise<DatasetRecord>;
+  /** @throws NOT_FOUND */
+  getDataset(id: string): Promise<DatasetRecord>;
+  /** Datasets sorted by name, then id; with `name`, only datasets of that name (oldest first). */
+  listDatasets(filter?: { readonly name?: string }): Promise<DatasetRecord[]>;
   /** Inserts or replaces a device (keeping its `createdAt`). */
   putDevice(input: NewDevice): Promise<Device>;
   /** @throws NOT_FOUND */

@@ -57,6 +57,43 @@ export interface NewModel {
   readonly baseline?: { readonly dataset: string; readonly accuracy: number };
 }
 
+/**
+ * A registered dataset. Its decoded tensors live in a cache file named by `sha256` (see
+ * `@frontier/workers`' `registeredDatasetFile`); the store keeps what describes them. Source,
+ * splits, preprocessing and the registration report belong to `@frontier/workers` and are kept as JSON.
+ */
+export interface DatasetRecord {
+  readonly id: string;
+  readonly name: string;
+  /** Provenance hash of the decoded tensors and their preprocessing (lower-case hex); unique among datasets. */
+  readonly sha256: string;
+  /** Where it was read from: `{kind, path, labelsPath?}`. */
+  readonly source: JsonObject;
+  /** Image shape [C, H, W] as stored. */
+  readonly shape: readonly number[];
+  /** Class names in label order, with their image counts. */
+  readonly classes: readonly { readonly name: string; readonly count: number }[];
+  /** Images per split and how the split was made. */
+  readonly splits: JsonObject;
+  /** Resize, size, channels, scale, mean and std. */
+  readonly preprocessing: JsonObject;
+  /** What registration found: files skipped (named, with the reason), images resized, sizes. */
+  readonly report: JsonObject;
+  readonly createdAt: string;
+}
+
+/** What {@link Store.registerDataset} needs. */
+export interface NewDatasetRecord {
+  readonly name: string;
+  readonly sha256: string;
+  readonly source: object;
+  readonly shape: readonly number[];
+  readonly classes: readonly { readonly name: string; readonly count: number }[];
+  readonly splits: object;
+  readonly preprocessing: object;
+  readonly report: object;
+}
+
 /** A target device. Its spec belongs to `@frontier/workers`; the store keeps it as JSON. */
 export interface Device {
   readonly id: string;

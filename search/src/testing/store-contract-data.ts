@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Store } from '../store/store.js';
 import { isStoreError } from '../store/store-error.js';
 import type { StoreErrorCode } from '../store/store-error.js';
-import type { Candidate, CandidateMetrics, Device, Model, NewModel, NewRun, Provenance, Run } from '../store/types.js';
+import type { Candidate, CandidateMetrics, Device, Model, NewDatasetRecord, NewModel, NewRun, Provenance, Run } from '../store/types.js';
 
 /** A store opened over one fixture's data; `open` may be called again to reopen the same data. */
 export interface StoreFixture {
@@ -40,6 +40,20 @@ export function sampleModel(name: string): NewModel {
     macs: 101_632,
     coverage: { fc1: ['lowRank', 'prune', 'quantWeights'], fc2: ['prune'] },
     baseline: { dataset: 'fashion-mnist', accuracy: 0.875 },
+  };
+}
+
+/** Dataset record inputs; `sha256` is derived from the name so that each name is distinct content. */
+export function sampleDataset(name: string, hexDigit = '1'): NewDatasetRecord {
+  return {
+    name,
+    sha256: hexDigit.repeat(64),
+    source: { kind: 'image-folder', path: `/data/${name}` },
+    shape: [3, 32, 32],
+    classes: [{ name: 'cat', count: 120 }, { name: 'dog', count: 80 }],
+    splits: { fit: 160, val: 20, test: 20, from: 'seeded', valFraction: 0.1, testFraction: 0.1, seed: 0 },
+    preprocessing: { resize: 'crop', size: [32, 32], channels: 3, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+    report: { skipped: [{ file: 'cat/notes.txt', reason: 'not an image file' }], resized: 3, sizes: [{ size: '32×32', count: 197 }] },
   };
 }
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Store } from '../store/store.js';
 import { candidateContract } from './store-contract-candidates.js';
-import { rejectsWith, sampleModel, sampleRun, scene, evaluated } from './store-contract-data.js';
+import { rejectsWith, sampleDataset, sampleModel, sampleRun, scene, evaluated } from './store-contract-data.js';
 import type { ContractCase, StoreFixtureFactory } from './store-contract-data.js';
 
 export type { StoreFixture, StoreFixtureFactory } from './store-contract-data.js';
@@ -27,6 +27,7 @@ export function storeContract(name: string, factory: StoreFixtureFactory): void 
       });
     };
     modelContract(test);
+    datasetContract(test);
     runContract(test);
     candidateContract(test);
     artifactContract(test);
@@ -73,6 +74,39 @@ function modelContract(test: ContractCase): void {
     assert.deepEqual((await store.listDevices()).map((d) => d.id), ['rp2040', 'host']);
     await rejectsWith('NOT_FOUND', store.getDevice('esp32'));
     await rejectsWith('BAD_ARGUMENT', store.putDevice({ id: '', name: 'x', spec: {} }));
+  });
+}
+
+function datasetContract(test: ContractCase): void {
+  test('registerDataset keeps every field, is idempotent by sha256 and never replaces a dataset', async (store, fixture) => {
+    const input = sampleDataset('pets');
+    const pets = await store.registerDataset(input);
+    assert.deepEqual({ ...pets, id: '', createdAt: '' }, { ...input, id: '', createdAt: '' });
+    assert.match(pets.createdAt, /^\d{4}-\d\d-\d\dT/);
+    assert.deepEqual(await store.registerDataset({ ...input, name: 'again', shape: [1, 8, 8] }), pets);
+    // Changed content under the same name is a second dataset; the first stays as it was.
+    const changed = await store.registerDataset({ ...sampleDataset('pets', '2'), classes: [{ name: 'cat', count: 121 }, { name: 'dog', count: 80 }] });
+    assert.notEqual(changed.id, pets.id);
+    assert.deepEqual(await store.listDatasets({ name: 'pets' }), [pets, changed]);
+    const reopened = await fixture.open();
+    try {
+      assert.deepEqual(await reopened.getDataset(pets.id), pets);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  test('datasets list by name, then id; unknown ids are NOT_FOUND; bad records BAD_ARGUMENT', async (store) => {
+    const b = await store.registerDataset(sampleDataset('b-set', '3'));
+    const a = await store.registerDataset(sampleDataset('a-set', '4'));
+    assert.deepEqual((await store.listDatasets()).map((d) => d.id), [a.id, b.id]);
+    assert.deepEqual(await store.listDatasets({ name: 'none' }), []);
+    await rejectsWith('NOT_FOUND', store.getDataset('no-such-dataset'));
+    await rejectsWith('BAD_ARGUMENT', store.registerDataset({ ...sampleDataset('x', '5'), sha256: 'abc' }));
+    await rejectsWith('BAD_ARGUMENT', store.registerDataset({ ...sampleDataset('x', '5'), shape: [32, 32] }));
+    await rejectsWith('BAD_ARGUMENT', store.registerDataset({ ...sampleDataset('x', '5'), classes: [{ name: 'cat', count: 1 }] }));
+    await rejectsWith('BAD_ARGUMENT', store.registerDataset({ ...sampleDataset('', '5') }));
+    assert.equal((await store.listDatasets()).length, 2, 'a refused record writes nothing');
   });
 }
 

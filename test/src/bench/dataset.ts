@@ -1,9 +1,11 @@
 // `dataset`: Fashion-MNIST load time from the package's JSON files (cold) against the binary cache,
-// and the cached load against a bare read of the same file.
+// the cached load against a bare read of the same file, and image-folder registration against
+// sharp's own throughput on the same files (dataset-folder.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFashionMnist, loadFashionMnistImages } from '@frontier/workers';
+import { imageFolderRecords } from './dataset-folder.js';
 import { median, type BenchRecord, type BenchSection } from './record.js';
 
 function timeMs(fn: () => unknown): number {
@@ -60,6 +62,7 @@ async function run(): Promise<BenchRecord[]> {
         unit: 'ms',
         note: 'loadFashionMnist train (60 000 images copied out of the cache); median of 3',
       },
+      ...(await imageFolderRecords()),
     ];
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -68,6 +71,6 @@ async function run(): Promise<BenchRecord[]> {
 
 export const datasetSection: BenchSection = {
   name: 'dataset',
-  description: 'Fashion-MNIST cold (JSON) vs cached load',
+  description: 'Fashion-MNIST cold (JSON) vs cached load; image-folder registration vs sharp alone',
   run,
 };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { decodeImageCache, encodeImageCache, writeFileAtomic, type ImageCache } from './image-cache.js';
 import { WorkersError } from '../errors.js';
 
@@ -29,6 +30,20 @@ describe('image cache', () => {
     assert.deepEqual({ ...back, labels: [...back.labels], pixels: [...back.pixels] }, { ...small, labels: [3, 0, 1], pixels: [...small.pixels] });
   });
 
+  it('round-trips a version-2 set: channels and split codes', () => {
+    const set: ImageCache = { ...small, channels: 3, pixels: Uint8Array.from({ length: 54 }, (_, i) => i), splits: Uint8Array.from([2, 0, 1]) };
+    const bytes = encodeImageCache(set);
+    assert.equal(bytes.length, 40 + 3 + 3 + 54);
+    assert.equal(new DataView(bytes.buffer).getUint32(8, true), 2);
+    const back = decodeImageCache(bytes, 'x.bin');
+    assert.deepEqual([back.channels, [...back.splits!], [...back.labels], [...back.pixels]], [3, [2, 0, 1], [3, 0, 1], [...set.pixels]]);
+    const badSplit = bytes.slice();
+    badSplit[43] = 7;
+    // The CRC covers the split codes: fix it up to reach the range check.
+    new DataView(badSplit.buffer).setUint32(28, crc32(badSplit.subarray(32)), true);
+    rejects(badSplit, /split code 7 of image 0 is not 0 \(fit\), 1 \(val\) or 2 \(test\)/);
+  });
+
   it('writes the header fields where the layout says', () => {
     const bytes = encodeImageCache(small);
     const view = new DataView(bytes.buffer);
@@ -45,8 +60,8 @@ describe('image cache', () => {
     magic[0] = 0x58;
     rejects(magic, /wrong magic "XRIMGSET"/);
     const version = good.slice();
-    version[8] = 2;
-    rejects(version, /format version 2, expected 1/);
+    version[8] = 3;
+    rejects(version, /format version 3, expected 1 or 2/);
     const rot = good.slice();
     rot[40]! ^= 1;
     rejects(rot, /checksum mismatch/);
@@ -55,7 +70,7 @@ describe('image cache', () => {
   });
 
   it('refuses to encode pixels that do not match the dimensions', () => {
-    assert.throws(() => encodeImageCache({ ...small, pixels: new Uint8Array(17) }), /pixels must hold 3·2·3 values, got 17/);
+    assert.throws(() => encodeImageCache({ ...small, pixels: new Uint8Array(17) }), /pixels must hold 3·1·2·3 values, got 17/);
   });
 
   it('writes atomically into a new folder and leaves no temporary file', () => {

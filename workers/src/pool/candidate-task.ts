@@ -1,11 +1,15 @@
 import type { RecipeEstimate } from '../compress/estimate-recipe.js';
 import type { StageReport } from '../compress/compress.js';
+import type { DatasetRef } from '../data/registered-dataset.js';
 import type { Recipe } from '../recipe/recipe.js';
 import type { DeviceSpec } from '../devices/device-spec.js';
 import type { LatencySource } from '../devices/latency-model.js';
 
-/** The built-in datasets a pooled evaluation can read. */
-export type PoolDataset = 'fashion-mnist';
+/**
+ * The dataset a pooled evaluation reads: the built-in Fashion-MNIST, or a registered dataset named
+ * by its provenance hash (its decoded tensors are read from the data folder's cache, once per thread).
+ */
+export type PoolDataset = 'fashion-mnist' | DatasetRef;
 
 /** Compress a model by a recipe and measure it for a device (`val` accuracy). */
 export interface EvaluateTask {

@@ -4,7 +4,8 @@ import { evaluateAccuracy } from '../eval/evaluate-accuracy.js';
 import { readModel } from '../onnx/read-model.js';
 import type { Model } from '../onnx/model.js';
 import type { CandidateOutput, CandidateTask } from './candidate-task.js';
-import { evaluateCandidate, evaluateTestSplit, type EvaluationCache } from './evaluate-candidate.js';
+import { evaluateCandidate, evaluateTestSplit, modelInputShape, type EvaluationCache } from './evaluate-candidate.js';
+import { conformDataset } from '../data/conform-dataset.js';
 
 /** The last model an estimate parsed, per thread: a run sends the same model with every recipe. */
 let parsed: { sha256: string; model: Model } | undefined;
@@ -24,7 +25,7 @@ export async function handleCandidateTask(task: CandidateTask, cache: Evaluation
       return { kind: 'estimate', estimate: await estimateRecipe(parsed.model, task.recipe, task.device) };
     }
     case 'baseline': {
-      const val = cache.split(task.dataset, task.dataDir, 'val').data;
+      const val = conformDataset(cache.split(task.dataset, task.dataDir, 'val').data, modelInputShape(readModel(task.model)));
       return { kind: 'baseline', accuracy: (await evaluateAccuracy(task.model, val, {})).accuracy };
     }
     default:

@@ -12,3 +12,4 @@ export { tinyCase, type TinyBuild, type TinyCase } from './train/tiny-models.js'
 export { TEST_HOST, convNet, type ConvNetOptions } from './device-models.js';
 export { tinyClassifier, tinyDataset } from './eval-models.js';
 export type { FaultTask } from './fault-worker.js';
+export { writeSyntheticImageFolder, type SyntheticImageFolderOptions } from './image-folder.js';

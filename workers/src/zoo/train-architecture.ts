@@ -1,4 +1,6 @@
+import type { Dataset } from '../data/dataset.js';
 import { loadFashionMnistImages, fashionMnistSplit } from '../data/fashion-mnist.js';
+import { defaultStreamAboveBytes, loadRegisteredImages, registeredSplit, shouldStream, type DatasetRef } from '../data/registered-dataset.js';
 import { analyzeModel } from '../onnx/analyze-model.js';
 import type { Model } from '../onnx/model.js';
 import type { AugmentSpec } from '../train/augment.js';
@@ -36,6 +38,11 @@ export interface TrainArchitectureOptions {
   readonly seed?: number;
   /** Frontier's data folder (the Fashion-MNIST cache lives under it). */
   readonly dataDir: string;
+  /**
+   * Train on a registered dataset instead of Fashion-MNIST (`fit` to train, `val` and `test` to
+   * report); the architecture is built for its image shape and classes.
+   */
+  readonly dataset?: DatasetRef;
   readonly onProgress?: (p: TrainingProgress) => void;
 }
 
@@ -64,10 +71,10 @@ export async function trainArchitecture(options: TrainArchitectureOptions): Prom
   const recipe = ZOO_RECIPES[options.arch];
   const seed = options.seed ?? 1;
   const epochs = options.epochs ?? recipe.epochs;
-  const images = loadFashionMnistImages({ dataDir: options.dataDir });
-  const train = fashionMnistSplit(images, 'fit');
+  const split = splitLoader(options);
+  const train = split('fit');
   const result = await fit({
-    model: buildArchitecture(options.arch, seed),
+    model: buildArchitecture(options.arch, seed, { input: train.shape, classes: train.classes }),
     train,
     epochs,
     seed,
@@ -78,8 +85,8 @@ export async function trainArchitecture(options: TrainArchitectureOptions): Prom
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const model = foldBatchNorm(result.model);
-  const accuracy = async (split: 'val' | 'test') => {
-    const ds = fashionMnistSplit(images, split);
+  const accuracy = async (which: 'val' | 'test') => {
+    const ds = split(which);
     return accuracyOf(await predictLogits(model, ds), ds.labels, ds.classes);
   };
   const analysis = analyzeModel(model);
@@ -99,4 +106,15 @@ export async function trainArchitecture(options: TrainArchitectureOptions): Prom
       history: result.history,
     },
   };
+}
+
+/** Reads the training data once and cuts splits from it. */
+function splitLoader(options: TrainArchitectureOptions): (split: 'fit' | 'val' | 'test') => Dataset {
+  if (options.dataset) {
+    const stream = shouldStream({ dataDir: options.dataDir, ref: options.dataset, limit: defaultStreamAboveBytes() });
+    const images = loadRegisteredImages({ dataDir: options.dataDir, ref: options.dataset, stream });
+    return (split) => registeredSplit(images, split);
+  }
+  const images = loadFashionMnistImages({ dataDir: options.dataDir });
+  return (split) => fashionMnistSplit(images, split);
 }

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { compress, parseRecipe, readModel, type CompressReport, type ModelFigures, type Recipe } from '@frontier/workers';
+import { compress, modelInputShape, parseRecipe, readModel, type CompressReport, type ModelFigures, type Recipe } from '@frontier/workers';
 import { addDatasetOptions, datasetFromOptions, type DatasetOptions } from '../dataset-options.js';
 import { UsageError } from '../exit-codes.js';
 import { formatBytes, formatCount, table } from '../format.js';
@@ -30,12 +30,13 @@ export function compressCommand(io: CliIo): Command {
     checkOutFolder(options.out);
     const recipe = parseRecipe(readRecipe(options.recipe));
     const needsData = recipe.distill !== undefined || recipe.quant?.activationBits === 8;
-    const dataset = datasetFromOptions(options);
-    if (needsData && !dataset) {
-      throw new UsageError('this recipe distills or quantizes activations: give images with --dataset fashion-mnist (split fit) or --images/--labels');
-    }
     const file = readModelFile(path);
-    const result = await compress(readModel(file.bytes), recipe, {
+    const model = readModel(file.bytes);
+    const dataset = await datasetFromOptions(options, modelInputShape(model));
+    if (needsData && !dataset) {
+      throw new UsageError('this recipe distills or quantizes activations: give images with --dataset fashion-mnist or a registered dataset (split fit), or --images/--labels');
+    }
+    const result = await compress(model, recipe, {
       ...(dataset ? { fit: dataset } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.calibration !== undefined ? { calibrationCount: options.calibration } : {}),

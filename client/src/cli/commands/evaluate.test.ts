@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder, encodeNpy, floatTensor, writeModel } from '@frontier/workers';
@@ -43,7 +43,8 @@ describe('frontier evaluate', () => {
       assert.match(io.stderr, message);
     };
     await usage(['--images', join(dir, 'images.npy')], /^frontier: --images and --labels go together\n$/);
-    await usage(['--dataset', 'cifar'], /^error: option '--dataset <name>' argument 'cifar' is invalid\. Allowed choices are fashion-mnist\.\n/);
+    await usage(['--dataset', 'cifar', '--data-dir', join(dir, 'no-store')], /^frontier: --dataset: unknown dataset "cifar" \(known: fashion-mnist; none registered in .*no-store: see `frontier datasets add`\)\n$/);
+    assert.equal(existsSync(join(dir, 'no-store')), false, 'no data folder made to look');
     await usage(['--dataset', 'fashion-mnist', '--split', 'holdout'], /^error: option '--split <split>' argument 'holdout' is invalid\. Allowed choices are train, val, fit, test\.\n/);
   });
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { evaluateModel, type ModelEvaluation } from '@frontier/workers';
+import { evaluateModel, modelInputShape, readModel, type ModelEvaluation } from '@frontier/workers';
 import { addDatasetOptions, datasetFromOptions, type DatasetOptions } from '../dataset-options.js';
 import { formatBytes, formatCount } from '../format.js';
 import { positiveInt, toJson, type CliIo } from '../io.js';
@@ -23,7 +23,7 @@ export function evaluateCommand(io: CliIo): Command {
     .option('--json', 'print machine-readable JSON');
   return addDatasetOptions(command, 'val').action(async (path: string, options: EvaluateOptions) => {
     const file = readModelFile(path);
-    const dataset = datasetFromOptions(options);
+    const dataset = await datasetFromOptions(options, modelInputShape(readModel(file.bytes)));
     const result = await evaluateModel(file.bytes, {
       ...(dataset ? { dataset } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),

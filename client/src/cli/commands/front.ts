@@ -27,7 +27,7 @@ export function frontCommand(io: CliIo): Command {
     .description('show the Pareto front found so far for a model on a device (all runs together), optionally under limits')
     .requiredOption('--model <id|name|file>', 'the model searched: its id or name, or its .onnx file (or zoo name)')
     .requiredOption('--device <id>', 'the device searched for')
-    .option('--dataset <name>', `dataset searched on (${SEARCH_DATASETS.join(', ')})`, 'fashion-mnist')
+    .option('--dataset <name>', `dataset searched on: ${SEARCH_DATASETS.join(', ')} or a registered one (name or id)`, 'fashion-mnist')
     .option('--max-latency-ms <ms>', 'keep members at or under this latency', finiteNumber('--max-latency-ms'))
     .option('--max-ram-kb <KiB>', 'keep members at or under this peak RAM', finiteNumber('--max-ram-kb'))
     .option('--max-flash-kb <KiB>', 'keep members at or under this deploy size', finiteNumber('--max-flash-kb'))

@@ -16,7 +16,8 @@ import { runCommand } from './run.js';
 import { cancelCommand } from './cancel.js';
 import { modelsCommand } from './models.js';
 import { selectCommand } from './select.js';
+import { datasetsCommand } from './datasets.js';
 
 /** Every `frontier` command, one factory per file. */
 export const COMMANDS: readonly ((io: CliIo) => Command)[] = [inspectCommand, evaluateCommand, devicesCommand, predictCommand, deviceCommand, compressCommand, searchCommand, frontCommand, trainCommand, serveCommand, workerCommand,
-  runsCommand, runCommand, cancelCommand, modelsCommand, selectCommand];
+  runsCommand, runCommand, cancelCommand, modelsCommand, selectCommand, datasetsCommand];

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_SPACE, RedisRunEventBus, RunEvents, SAMPLER_KINDS, SearchService, frontOf, queueDispatcherFor, openStore, parseConstraints, parseObjectives, type Candidate, type Run, type Store } from '@frontier/search';
+import { DEFAULT_SAMPLER_KIND, DEFAULT_SPACE, RedisRunEventBus, RunEvents, SAMPLER_KINDS, SearchService, frontOf, queueDispatcherFor, openStore, parseConstraints, parseObjectives, type Candidate, type Run, type Store } from '@frontier/search';
 import { defaultDataDir } from '@frontier/workers';
 import { limitConstraints } from '../limit-options.js';
 import { devicesFromOption } from '../device-option.js';
@@ -17,6 +17,7 @@ import { searchRemote } from './search-remote.js';
 export interface SearchOptions {
   model?: string;
   device?: string;
+  dataset?: string;
   maxLatencyMs?: number;
   maxRamKb?: number;
   maxFlashKb?: number;
@@ -42,6 +43,7 @@ export function searchCommand(io: CliIo): Command {
     .description('search compression recipes for a model on a device; prints the Pareto front it found')
     .option('--model <file|zoo name>', 'an .onnx file, or a zoo model: fashion-cnn, fashion-mlp')
     .option('--device <id|file.json>', 'target device (see `frontier devices`)')
+    .option('--dataset <name>', 'dataset to search on: fashion-mnist (default) or one registered with `frontier datasets add`')
     .option('--max-latency-ms <ms>', 'latency limit', finiteNumber('--max-latency-ms'))
     .option('--max-ram-kb <KiB>', 'peak RAM limit in KiB', finiteNumber('--max-ram-kb'))
     .option('--max-flash-kb <KiB>', 'flash/storage limit in KiB', finiteNumber('--max-flash-kb'))
@@ -49,7 +51,7 @@ export function searchCommand(io: CliIo): Command {
     .option('--objectives <list>', 'comma-separated: accuracy, latencyMs, peakRamBytes, deployBytes, modelBytes, params, macs', 'accuracy,latencyMs,deployBytes')
     .option('--budget <n>', 'candidate evaluations (default 20 when --seconds is not given)', positiveInt('--budget'))
     .option('--seconds <s>', 'time budget in seconds', positiveInt('--seconds'))
-    .addOption(new Option('--sampler <kind>', 'search algorithm').choices([...SAMPLER_KINDS]).default('gp'))
+    .addOption(new Option('--sampler <kind>', 'search algorithm').choices([...SAMPLER_KINDS]).default(DEFAULT_SAMPLER_KIND))
     .option('--seed <n>', 'seed of the sampler and of fine-tuning', (v) => positiveIntOrZero('--seed', v), 0)
     .option('--space <file.json>', 'search space (default: every technique over its useful range)')
     .option('--workers <n>', 'evaluation threads (default: the machine\'s cores)', positiveInt('--workers'))
@@ -135,10 +137,11 @@ async function createRun(service: SearchService, o: SearchOptions): Promise<Run>
   const objectives = parseObjectives(o.objectives.split(',').map((s) => s.trim()));
   const file = modelFromOption(o.model);
   const device = await service.registerDevice(devices[0]!);
-  const model = await service.registerModel({ name: file.name, bytes: file.bytes });
+  const model = await service.registerModel({ name: file.name, bytes: file.bytes, ...(o.dataset ? { dataset: o.dataset } : {}) });
   return service.createRun({
     modelId: model.id,
     deviceId: device.id,
+    ...(o.dataset ? { dataset: o.dataset } : {}),
     objectives,
     constraints,
     space: o.space ? (readJsonFile(o.space, '--space') as object) : DEFAULT_SPACE,

@@ -35,7 +35,7 @@ export function selectCommand(io: CliIo): Command {
     .description('write the best stored model for a device under limits (for product builds): exit 0 written, 3 nothing meets the limits, 1 error')
     .option('--model <id|name|file>', 'the model searched: its id or name, or its .onnx file (or zoo name)')
     .option('--device <id>', 'the target device')
-    .option('--dataset <name>', `dataset searched on (${SEARCH_DATASETS.join(', ')}; default fashion-mnist)`)
+    .option('--dataset <name>', `dataset searched on: ${SEARCH_DATASETS.join(', ')} or a registered one (name or id); default fashion-mnist`)
     .option('--max-latency-ms <ms>', 'latency limit', finiteNumber('--max-latency-ms'))
     .option('--max-ram-kb <KiB>', 'peak RAM limit', finiteNumber('--max-ram-kb'))
     .option('--max-flash-kb <KiB>', 'deploy size (flash) limit', finiteNumber('--max-flash-kb'))

@@ -12,12 +12,16 @@ import {
   type TrainingProgress,
   type ZooArchitecture,
 } from '@frontier/workers';
+import { BUILTIN_DATASET } from '@frontier/search';
+import { registeredRef } from '../dataset-options.js';
 import { UsageError } from '../exit-codes.js';
 import { formatCount } from '../format.js';
 import { positiveInt, toJson, type CliIo } from '../io.js';
 
 interface TrainOptions {
   arch: string;
+  dataset?: string;
+  dataDir?: string;
   epochs?: number;
   seed?: number;
   out: string;
@@ -31,11 +35,13 @@ interface TrainOptions {
  */
 export function trainCommand(io: CliIo): Command {
   return new Command('train')
-    .description('train a reference architecture on Fashion-MNIST (fit split) and write the ONNX model')
+    .description('train a reference architecture on Fashion-MNIST or a registered dataset (fit split) and write the ONNX model')
     .requiredOption('--arch <name>', `architecture: ${ZOO_ARCHITECTURES.join(', ')}`)
     .option('--epochs <n>', 'epochs (default: the zoo recipe)', positiveInt('--epochs'))
     .option('--seed <n>', 'seed of weights, shuffling and augmentation (default 1)', positiveInt('--seed'))
     .requiredOption('--out <file>', 'where to write the .onnx file')
+    .option('--dataset <name>', 'train on a dataset registered with `frontier datasets add` (its fit split; val and test reported) instead of Fashion-MNIST')
+    .option('--data-dir <dir>', 'Frontier\'s data folder (default: $FRONTIER_DATA or ./.frontier)')
     .option('--json', 'print machine-readable JSON')
     .action(async (options: TrainOptions) => {
       if (!(ZOO_ARCHITECTURES as readonly string[]).includes(options.arch)) {
@@ -44,18 +50,21 @@ export function trainCommand(io: CliIo): Command {
       const arch = options.arch as ZooArchitecture;
       const epochs = options.epochs ?? ZOO_RECIPES[arch].epochs;
       const bar = io.interactive && !options.json ? progressBar() : undefined;
+      const dataDir = options.dataDir ?? defaultDataDir();
+      const dataset = options.dataset && options.dataset !== BUILTIN_DATASET ? await registeredRef(options.dataset, dataDir) : undefined;
       const { model, metrics } = await trainArchitecture({
         arch,
         epochs,
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        dataDir: defaultDataDir(),
+        ...(dataset ? { dataset } : {}),
+        dataDir,
         onProgress: (p) => (bar ? bar.update(p) : undefined),
       });
       bar?.stop();
       const bytes = writeModel(model);
       const out = resolve(options.out);
       writeFileSync(out, bytes);
-      const report = { out, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, ...metrics };
+      const report = { out, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, dataset: options.dataset ?? BUILTIN_DATASET, ...metrics };
       io.out(options.json ? toJson(report) : render(report));
     });
 }

@@ -9,6 +9,7 @@ import type {
   CandidateEstimates,
   CandidateMetrics,
   CandidateStatus,
+  DatasetRecord,
   Device,
   Front,
   FrontKey,
@@ -32,6 +33,29 @@ export interface ModelDoc {
   coverage: Json;
   baseline?: { dataset: string; accuracy: number };
   createdAt: Date;
+}
+
+export interface DatasetDoc {
+  _id: string;
+  name: string;
+  sha256: string;
+  source: JsonObject;
+  shape: number[];
+  classes: { name: string; count: number }[];
+  splits: JsonObject;
+  preprocessing: JsonObject;
+  report: JsonObject;
+  createdAt: Date;
+}
+
+export function datasetToDoc(d: DatasetRecord): DatasetDoc {
+  const { id, createdAt, shape, classes, ...rest } = d;
+  return { ...rest, _id: id, shape: [...shape], classes: classes.map((c) => ({ ...c })), createdAt: new Date(createdAt) };
+}
+
+export function datasetFromDoc(d: DatasetDoc): DatasetRecord {
+  const { _id, createdAt, ...rest } = d;
+  return { id: _id, ...rest, createdAt: createdAt.toISOString() };
 }
 
 export interface DeviceDoc {
@@ -205,6 +229,7 @@ function optionalDate(iso: string | undefined): Date | undefined {
 /** The collections of the store, typed. */
 export interface MongoCollections {
   readonly models: Collection<ModelDoc>;
+  readonly datasets: Collection<DatasetDoc>;
   readonly devices: Collection<DeviceDoc>;
   readonly runs: Collection<RunDoc>;
   readonly candidates: Collection<CandidateDoc>;

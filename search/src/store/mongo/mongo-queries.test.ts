@@ -10,6 +10,9 @@ const queries: [string, QuerySpec & { collection: CollectionName }][] = [
   ['model by sha256', mongoQueries.modelBySha256('a'.repeat(64))],
   ['models', mongoQueries.models()],
   ['models by name', mongoQueries.models('fashion-cnn')],
+  ['dataset by sha256', mongoQueries.datasetBySha256('a'.repeat(64))],
+  ['datasets', mongoQueries.datasets()],
+  ['datasets by name', mongoQueries.datasets('pets')],
   ['devices', mongoQueries.devices()],
   ['runs', mongoQueries.runs({})],
   ['runs by status', mongoQueries.runs({ status: ['QUEUED', 'RUNNING'] })],
@@ -52,6 +55,6 @@ describe('mongo queries', () => {
       assert.equal(new Set(indexes.map((i) => i.name)).size, indexes.length);
     }
     const unique = Object.entries(mongoIndexes).flatMap(([c, list]) => list.filter((i) => i.unique).map((i) => `${c}.${i.name}`));
-    assert.deepEqual(unique.sort(), ['candidates.run_seq_unique', 'models.sha256_unique']);
+    assert.deepEqual(unique.sort(), ['candidates.run_seq_unique', 'datasets.sha256_unique', 'models.sha256_unique']);
   });
 });

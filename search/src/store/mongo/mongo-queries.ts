@@ -18,7 +18,7 @@ export interface QuerySpec {
   readonly sort?: SortSpec;
 }
 
-export type CollectionName = 'models' | 'devices' | 'runs' | 'candidates' | 'fronts';
+export type CollectionName = 'models' | 'datasets' | 'devices' | 'runs' | 'candidates' | 'fronts';
 
 /**
  * Indexes created when the store opens (createIndexes is a no-op for an index that exists).
@@ -26,6 +26,10 @@ export type CollectionName = 'models' | 'devices' | 'runs' | 'candidates' | 'fro
  */
 export const mongoIndexes: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
   models: [
+    { name: 'sha256_unique', key: { sha256: 1 }, unique: true },
+    { name: 'name_id', key: { name: 1, _id: 1 } },
+  ],
+  datasets: [
     { name: 'sha256_unique', key: { sha256: 1 }, unique: true },
     { name: 'name_id', key: { name: 1, _id: 1 } },
   ],
@@ -54,6 +58,14 @@ export const mongoQueries = {
     return name === undefined
       ? { collection: 'models', filter: {}, sort: { name: 1, _id: 1 } }
       : { collection: 'models', filter: { name }, sort: { _id: 1 } };
+  },
+
+  datasetBySha256: (sha256: string) => ({ collection: 'datasets', filter: { sha256 } }) as const,
+
+  datasets(name?: string): { collection: 'datasets'; filter: Record<string, unknown>; sort: SortSpec } {
+    return name === undefined
+      ? { collection: 'datasets', filter: {}, sort: { name: 1, _id: 1 } }
+      : { collection: 'datasets', filter: { name }, sort: { _id: 1 } };
   },
 
   devices: () => ({ collection: 'devices', filter: {}, sort: { name: 1, _id: 1 } }) as const,

@@ -4,6 +4,8 @@ import { compact, toJson } from '../json.js';
 import { GridFsArtifacts } from './mongo-artifacts.js';
 import { MongoCandidates } from './mongo-candidates.js';
 import {
+  datasetFromDoc,
+  datasetToDoc,
   deviceFromDoc,
   frontDocId,
   frontFromDoc,
@@ -12,19 +14,20 @@ import {
   runFromDoc,
   runToDoc,
 } from './mongo-documents.js';
-import type { CandidateDoc, DeviceDoc, FrontDoc, ModelDoc, MongoCollections, RunDoc } from './mongo-documents.js';
+import type { CandidateDoc, DatasetDoc, DeviceDoc, FrontDoc, ModelDoc, MongoCollections, RunDoc } from './mongo-documents.js';
 import { mongoQueries } from './mongo-queries.js';
 import { ArtifactDelegate } from '../artifact-delegate.js';
 import { newId } from '../new-id.js';
 import type { Store } from '../store.js';
 import { conflict, frontConflict, notFound, StoreError } from '../store-error.js';
-import { checkNewDevice, checkNewModel, checkNewRun, checkRunFilter, checkRunUpdate, isFinalRunStatus, progressFromCounts, statusList } from '../store-rules.js';
+import { checkNewDataset, checkNewDevice, checkNewModel, checkNewRun, checkRunFilter, checkRunUpdate, isFinalRunStatus, progressFromCounts, statusList } from '../store-rules.js';
 import type {
   Budget,
   Candidate,
   CandidateResult,
   CandidateStatus,
   CandidateTransition,
+  DatasetRecord,
   DedupKey,
   Device,
   Front,
@@ -33,6 +36,7 @@ import type {
   JsonObject,
   Model,
   NewCandidate,
+  NewDatasetRecord,
   NewDevice,
   NewModel,
   NewRun,
@@ -58,6 +62,7 @@ export class MongoStore extends ArtifactDelegate implements Store {
     this.#client = client;
     this.#c = {
       models: db.collection<ModelDoc>('models'),
+      datasets: db.collection<DatasetDoc>('datasets'),
       devices: db.collection<DeviceDoc>('devices'),
       runs: db.collection<RunDoc>('runs'),
       candidates: db.collection<CandidateDoc>('candidates'),
@@ -107,6 +112,46 @@ export class MongoStore extends ArtifactDelegate implements Store {
     this.#check();
     const q = mongoQueries.models(filter.name);
     return (await this.#c.models.find(q.filter).sort(q.sort).toArray()).map(modelFromDoc);
+  }
+
+  async registerDataset(input: NewDatasetRecord): Promise<DatasetRecord> {
+    this.#check();
+    checkNewDataset(input);
+    const existing = await this.#c.datasets.findOne(mongoQueries.datasetBySha256(input.sha256).filter);
+    if (existing) return datasetFromDoc(existing);
+    const dataset: DatasetRecord = {
+      id: newId(),
+      name: input.name,
+      sha256: input.sha256,
+      source: toJson('source', input.source) as JsonObject,
+      shape: [...input.shape],
+      classes: input.classes.map((c) => ({ name: c.name, count: c.count })),
+      splits: toJson('splits', input.splits) as JsonObject,
+      preprocessing: toJson('preprocessing', input.preprocessing) as JsonObject,
+      report: toJson('report', input.report) as JsonObject,
+      createdAt: new Date().toISOString(),
+    };
+    try {
+      await this.#c.datasets.insertOne(datasetToDoc(dataset));
+      return dataset;
+    } catch (error) {
+      // Another process registered the same content between our find and insert: return theirs.
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      return datasetFromDoc((await this.#c.datasets.findOne(mongoQueries.datasetBySha256(input.sha256).filter))!);
+    }
+  }
+
+  async getDataset(id: string): Promise<DatasetRecord> {
+    this.#check();
+    const doc = await this.#c.datasets.findOne({ _id: id });
+    if (!doc) throw notFound('dataset', id);
+    return datasetFromDoc(doc);
+  }
+
+  async listDatasets(filter: { readonly name?: string } = {}): Promise<DatasetRecord[]> {
+    this.#check();
+    const q = mongoQueries.datasets(filter.name);
+    return (await this.#c.datasets.find(q.filter).sort(q.sort).toArray()).map(datasetFromDoc);
   }
 
   async putDevice(input: NewDevice): Promise<Device> {

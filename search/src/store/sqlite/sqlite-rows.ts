@@ -1,7 +1,7 @@
 // Row ↔ entity mapping of the SQLite store: JSON text columns are parsed here, NULL becomes an
 // absent optional field.
 import { compact } from '../json.js';
-import type { Candidate, CandidateStatus, Device, Front, Model, Run, RunProgress, RunStatus } from '../types.js';
+import type { Candidate, CandidateStatus, DatasetRecord, Device, Front, Model, Run, RunProgress, RunStatus } from '../types.js';
 
 export interface ModelRow {
   id: string;
@@ -14,6 +14,34 @@ export interface ModelRow {
   coverage: string;
   baseline: string | null;
   created_at: string;
+}
+
+export interface DatasetRow {
+  id: string;
+  name: string;
+  sha256: string;
+  source: string;
+  shape: string;
+  classes: string;
+  splits: string;
+  preprocessing: string;
+  report: string;
+  created_at: string;
+}
+
+export function datasetFromRow(r: DatasetRow): DatasetRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    sha256: r.sha256,
+    source: JSON.parse(r.source) as DatasetRecord['source'],
+    shape: JSON.parse(r.shape) as number[],
+    classes: JSON.parse(r.classes) as DatasetRecord['classes'],
+    splits: JSON.parse(r.splits) as DatasetRecord['splits'],
+    preprocessing: JSON.parse(r.preprocessing) as DatasetRecord['preprocessing'],
+    report: JSON.parse(r.report) as DatasetRecord['report'],
+    createdAt: r.created_at,
+  };
 }
 
 export interface DeviceRow {

@@ -97,6 +97,21 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (model_id, dataset, device_id)
   ) STRICT;
   `,
+  `
+  CREATE TABLE datasets (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    sha256        TEXT NOT NULL UNIQUE,
+    source        TEXT NOT NULL,           -- JSON {kind, path, labelsPath?}
+    shape         TEXT NOT NULL,           -- JSON [C, H, W]
+    classes       TEXT NOT NULL,           -- JSON [{name, count}]
+    splits        TEXT NOT NULL,           -- JSON
+    preprocessing TEXT NOT NULL,           -- JSON
+    report        TEXT NOT NULL,           -- JSON
+    created_at    TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX datasets_by_name ON datasets (name, id);
+  `,
 ];
 
 /**

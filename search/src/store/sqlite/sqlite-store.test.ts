@@ -9,7 +9,7 @@ import { migrations } from './sqlite-schema.js';
 import { openSqliteStore, sqliteDatabasePath } from './sqlite-store.js';
 import type { Store } from '../store.js';
 import { storeContract } from '../../testing/store-contract.js';
-import { rejectsWith, sampleModel } from '../../testing/store-contract-data.js';
+import { rejectsWith, sampleDataset, sampleModel } from '../../testing/store-contract-data.js';
 
 /** A fresh data folder; `open` may be called again to reopen it. */
 async function sqliteFixture() {
@@ -40,13 +40,32 @@ describe('sqlite store specifics', () => {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
       const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-      assert.deepEqual(tables, ['candidates', 'devices', 'fronts', 'models', 'runs']);
+      assert.deepEqual(tables, ['candidates', 'datasets', 'devices', 'fronts', 'models', 'runs']);
       db.close();
       // synchronous and foreign_keys are per connection: read them on one opened as the store opens it.
       const own = SqliteDb.open(sqliteDatabasePath(fixture.dataDir), 1000);
       assert.deepEqual(own.get('PRAGMA synchronous'), { synchronous: 2 }); // 2 = FULL
       assert.deepEqual(own.get('PRAGMA foreign_keys'), { foreign_keys: 1 });
       own.close();
+    } finally {
+      await fixture.dispose();
+    }
+  });
+
+  it('migrates a version-1 database to the dataset registry, keeping what it holds', async () => {
+    const fixture = await sqliteFixture();
+    try {
+      const first = await fixture.open();
+      const model = await first.registerModel(sampleModel('kept'));
+      await first.close();
+      // Back to the schema before datasets: as a store written by the previous Frontier.
+      const db = new Database(sqliteDatabasePath(fixture.dataDir));
+      db.exec('DROP TABLE datasets');
+      db.pragma('user_version = 1');
+      db.close();
+      const store = await fixture.open();
+      assert.deepEqual(await store.listModels(), [model]);
+      assert.equal((await store.registerDataset(sampleDataset('new'))).name, 'new');
     } finally {
       await fixture.dispose();
     }

@@ -6,16 +6,17 @@ import { newId } from '../new-id.js';
 import { SqliteCandidates } from './sqlite-candidates.js';
 import { SqliteDb } from './sqlite-db.js';
 import { jsonText } from '../json.js';
-import { deviceFromRow, frontFromRow, modelFromRow, runFromRow, jsonOrNull } from './sqlite-rows.js';
-import type { DeviceRow, FrontRow, ModelRow, RunRow } from './sqlite-rows.js';
+import { datasetFromRow, deviceFromRow, frontFromRow, modelFromRow, runFromRow, jsonOrNull } from './sqlite-rows.js';
+import type { DatasetRow, DeviceRow, FrontRow, ModelRow, RunRow } from './sqlite-rows.js';
 import type { Store } from '../store.js';
 import { conflict, frontConflict, notFound, StoreError } from '../store-error.js';
-import { checkNewDevice, checkNewModel, checkNewRun, checkRunFilter, checkRunUpdate, isFinalRunStatus, progressFromCounts, statusList } from '../store-rules.js';
+import { checkNewDataset, checkNewDevice, checkNewModel, checkNewRun, checkRunFilter, checkRunUpdate, isFinalRunStatus, progressFromCounts, statusList } from '../store-rules.js';
 import type {
   Candidate,
   CandidateResult,
   CandidateStatus,
   CandidateTransition,
+  DatasetRecord,
   DedupKey,
   Device,
   Front,
@@ -23,6 +24,7 @@ import type {
   FrontReplacement,
   Model,
   NewCandidate,
+  NewDatasetRecord,
   NewDevice,
   NewModel,
   NewRun,
@@ -107,6 +109,32 @@ class SqliteStore extends ArtifactDelegate implements Store {
         ? this.#db.all<ModelRow>('SELECT * FROM models ORDER BY name, id')
         : this.#db.all<ModelRow>('SELECT * FROM models WHERE name = ? ORDER BY id', filter.name);
     return rows.map(modelFromRow);
+  }
+
+  async registerDataset(input: NewDatasetRecord): Promise<DatasetRecord> {
+    checkNewDataset(input);
+    // DO NOTHING + re-read: the same content registered twice (or by two processes) is one dataset.
+    this.#db.run(
+      `INSERT INTO datasets (id, name, sha256, source, shape, classes, splits, preprocessing, report, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+      newId(), input.name, input.sha256, jsonText('source', input.source), jsonText('shape', input.shape), jsonText('classes', input.classes),
+      jsonText('splits', input.splits), jsonText('preprocessing', input.preprocessing), jsonText('report', input.report), now(),
+    );
+    return datasetFromRow(this.#db.get<DatasetRow>('SELECT * FROM datasets WHERE sha256 = ?', input.sha256)!);
+  }
+
+  async getDataset(id: string): Promise<DatasetRecord> {
+    const row = this.#db.get<DatasetRow>('SELECT * FROM datasets WHERE id = ?', id);
+    if (!row) throw notFound('dataset', id);
+    return datasetFromRow(row);
+  }
+
+  async listDatasets(filter: { readonly name?: string } = {}): Promise<DatasetRecord[]> {
+    const rows =
+      filter.name === undefined
+        ? this.#db.all<DatasetRow>('SELECT * FROM datasets ORDER BY name, id')
+        : this.#db.all<DatasetRow>('SELECT * FROM datasets WHERE name = ? ORDER BY id', filter.name);
+    return rows.map(datasetFromRow);
   }
 
   async putDevice(input: NewDevice): Promise<Device> {
