@@ -3,6 +3,7 @@ import {
   GRANULARITIES,
   PRUNE_CRITERIA,
   PRUNE_DEFAULTS,
+  PRUNE_REPAIRS,
   PRUNE_SCOPES,
   PRUNE_STRUCTURES,
   WEIGHT_BITS,
@@ -70,6 +71,7 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
     structure: { kind: 'enum', choices: PRUNE_STRUCTURES, spaceDefault: 'unstructured' },
     scope: { kind: 'enum', choices: PRUNE_SCOPES, kernelDefault: PRUNE_DEFAULTS.scope, relevant: unstructured },
     criterion: { kind: 'enum', choices: PRUNE_CRITERIA, kernelDefault: PRUNE_DEFAULTS.criterion },
+    repair: { kind: 'enum', choices: PRUNE_REPAIRS, kernelDefault: PRUNE_DEFAULTS.repair },
   },
   distill: {
     temperature: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, entryDefault: 4, spaceDefault: 4 },

@@ -22,8 +22,13 @@ export interface LowRankRecipe {
 export const PRUNE_STRUCTURES = ['unstructured', 'channel'] as const;
 export const PRUNE_SCOPES = ['global', 'layer'] as const;
 export const PRUNE_CRITERIA = ['l1', 'l2', 'lamp'] as const;
-/** What the kernels apply when a prune recipe leaves `scope` or `criterion` out. */
-export const PRUNE_DEFAULTS = { scope: 'global', criterion: 'l1' } as const satisfies Required<Pick<PruneRecipe, 'scope' | 'criterion'>>;
+export const PRUNE_REPAIRS = ['none', 'bias', 'affine'] as const;
+/**
+ * What the kernels apply when a prune recipe leaves `scope`, `criterion` or `repair` out. Repair is
+ * off by default because it needs calibration images, which a recipe compressed without data does
+ * not have (and recipes stored before it existed keep their meaning); 'affine' measures best.
+ */
+export const PRUNE_DEFAULTS = { scope: 'global', criterion: 'l1', repair: 'none' } as const satisfies Required<Pick<PruneRecipe, 'scope' | 'criterion' | 'repair'>>;
 
 export interface PruneRecipe {
   /** Unstructured: fraction of weights set to zero; channel: fraction of output channels removed. In [0, 1). */
@@ -37,6 +42,13 @@ export interface PruneRecipe {
    * per-layer scales, for a global threshold. Default 'l1'.
    */
   readonly criterion?: (typeof PRUNE_CRITERIA)[number];
+  /**
+   * Repair without training after pruning, from calibration images of the fit split (see
+   * `correctBiases`): 'bias' restores every layer's per-channel output means through its bias,
+   * 'affine' restores means and standard deviations (filter and bias rescaled); 'none' leaves the
+   * pruned weights as they are. Default 'none'.
+   */
+  readonly repair?: (typeof PRUNE_REPAIRS)[number];
 }
 
 export interface DistillRecipe {
