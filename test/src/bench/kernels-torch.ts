@@ -52,6 +52,16 @@ export interface PeerOutput {
 const PRUNE_VARIANTS: readonly { readonly label: string; readonly recipe: (ratio: number) => Recipe }[] = [
   { label: 'magnitude', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'l1' } }) },
   { label: 'lamp', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp' } }) },
+  { label: 'magnitude+bias', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'l1', repair: 'bias' } }) },
+  { label: 'lamp+bias', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp', repair: 'bias' } }) },
+  { label: 'lamp+affine', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp', repair: 'affine' } }) },
+];
+
+/** Channel pruning without fine-tuning, compared with the unpruned model. */
+const CHANNEL_VARIANTS: readonly { readonly label: string; readonly recipe: Recipe }[] = [
+  { label: '', recipe: { prune: { ratio: CHANNEL_RATIO, structure: 'channel' } } },
+  { label: '+bias', recipe: { prune: { ratio: CHANNEL_RATIO, structure: 'channel', repair: 'bias' } } },
+  { label: '+affine', recipe: { prune: { ratio: CHANNEL_RATIO, structure: 'channel', repair: 'affine' } } },
 ];
 
 function runPeer(python: string, outDir: string): PeerOutput | string {
@@ -121,17 +131,18 @@ async function modelRecords(peer: PeerModel, version: string, data: { fit: Datas
       }),
     );
   }
-  const channel: Recipe = { prune: { ratio: CHANNEL_RATIO, structure: 'channel' } };
-  records.push({
-    ...versus({
-      name: `${prefix}.channel${CHANNEL_RATIO * 100}`,
-      ours: await compressedAccuracy(model, channel, data),
-      theirs: base,
-      peer: 'the unpruned model (Frontier, same ONNX)',
-      note: `no fine-tuning; recipe ${JSON.stringify(channel)}; goal: within 5 points of the unpruned model`,
-    }),
-    ratioMeaning: 'pruned − unpruned, percentage points',
-  });
+  for (const v of CHANNEL_VARIANTS) {
+    records.push({
+      ...versus({
+        name: `${prefix}.channel${CHANNEL_RATIO * 100}${v.label}`,
+        ours: await compressedAccuracy(model, v.recipe, data),
+        theirs: base,
+        peer: 'the unpruned model (Frontier, same ONNX)',
+        note: `no fine-tuning; recipe ${JSON.stringify(v.recipe)}; goal: within 5 points of the unpruned model`,
+      }),
+      ratioMeaning: 'pruned − unpruned, percentage points',
+    });
+  }
   return records;
 }
 
@@ -155,16 +166,16 @@ export async function torchPeerRecords(): Promise<BenchRecord[]> {
 
 /** Frontier's records against a finished peer run (its ONNX files still on disk). */
 export async function comparePeer(peer: PeerOutput): Promise<BenchRecord[]> {
-    const dataDir = defaultDataDir();
-    const data = { fit: loadFashionMnist({ split: 'fit', dataDir }), test: loadFashionMnist({ split: 'test', dataDir }) };
-    const records: BenchRecord[] = [
-      {
-        name: 'nofinetune.pytorch.seconds',
-        value: peer.seconds,
-        unit: 's',
-        note: `PyTorch ${peer.version}, ${peer.threads} threads: reading, training 3 CNNs 1 epoch on 20 000 train images, export, its own pruning/quantization and scoring; load average ${os.loadavg()[0]!.toFixed(2)}`,
-      },
-    ];
-    for (const m of peer.models) records.push(...(await modelRecords(m, peer.version, data)));
-    return records;
+  const dataDir = defaultDataDir();
+  const data = { fit: loadFashionMnist({ split: 'fit', dataDir }), test: loadFashionMnist({ split: 'test', dataDir }) };
+  const records: BenchRecord[] = [
+    {
+      name: 'nofinetune.pytorch.seconds',
+      value: peer.seconds,
+      unit: 's',
+      note: `PyTorch ${peer.version}, ${peer.threads} threads: reading, training 3 CNNs 1 epoch on 20 000 train images, export, its own pruning/quantization and scoring; load average ${os.loadavg()[0]!.toFixed(2)}`,
+    },
+  ];
+  for (const m of peer.models) records.push(...(await modelRecords(m, peer.version, data)));
+  return records;
 }
