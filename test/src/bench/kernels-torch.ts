@@ -120,16 +120,18 @@ async function modelRecords(peer: PeerModel, version: string, data: { fit: Datas
     }
   }
   for (const bits of WEIGHT_BITS) {
-    const recipe: Recipe = { quant: { weightBits: bits, activationBits: 32, granularity: 'per-channel', symmetric: true } };
-    records.push(
-      versus({
-        name: `${prefix}.weights${bits}bit`,
-        ours: await compressedAccuracy(model, recipe, data),
-        theirs: peer.quant[String(bits)]!,
-        peer: `${torch} per-channel symmetric fake-quant (min/max)`,
-        note: `weight-only, no fine-tuning; recipe ${JSON.stringify(recipe)}`,
-      }),
-    );
+    for (const clip of ['min-max', 'mse'] as const) {
+      const recipe: Recipe = { quant: { weightBits: bits, activationBits: 32, granularity: 'per-channel', symmetric: true, clip } };
+      records.push(
+        versus({
+          name: `${prefix}.weights${bits}bit.${clip}`,
+          ours: await compressedAccuracy(model, recipe, data),
+          theirs: peer.quant[String(bits)]!,
+          peer: `${torch} per-channel symmetric fake-quant (min/max)`,
+          note: `weight-only, no fine-tuning (Frontier keeps the first layer at 8 bits); recipe ${JSON.stringify(recipe)}`,
+        }),
+      );
+    }
   }
   for (const v of CHANNEL_VARIANTS) {
     records.push({

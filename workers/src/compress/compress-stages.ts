@@ -211,9 +211,9 @@ export async function distillStage(o: { student: Model; teacher: Model; recipe: 
 
 /** Weight-only quantization, or static int8 (activations too) calibrated on the `fit` images. */
 export async function quantStage(model: Model, q: QuantRecipe, data: CompressData): Promise<Stage> {
-  const kind = `${q.granularity} ${q.symmetric ? 'symmetric' : 'asymmetric'}`;
+  const kind = `${q.granularity} ${q.symmetric ? 'symmetric' : 'asymmetric'}${q.clip === 'mse' ? ', ranges clipped by least squared error' : ''}`;
   if (q.activationBits === 32) {
-    const r = quantizeWeights(model, { bits: q.weightBits, granularity: q.granularity, symmetric: q.symmetric });
+    const r = quantizeWeights(model, { bits: q.weightBits, granularity: q.granularity, symmetric: q.symmetric, ...(q.clip ? { clip: q.clip } : {}) });
     const storage = [...new Set(r.tensors.map((t) => t.storage))].join('/') || 'float32';
     return { model: r.model, summary: `quantized ${r.tensors.length} weight tensors to ${q.weightBits} bits (${kind}, ${storage})`, details: { kind: 'quantWeights', tensors: r.tensors } };
   }

@@ -7,6 +7,7 @@ import {
   PRUNE_SCOPES,
   PRUNE_STRUCTURES,
   WEIGHT_BITS,
+  WEIGHT_CLIPS,
   type Technique,
 } from './recipe.js';
 
@@ -95,6 +96,7 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
     activationBits: { kind: 'enum', choices: ACTIVATION_BITS, entryDefault: 32, spaceDefault: 8 },
     granularity: { kind: 'enum', choices: GRANULARITIES, entryDefault: 'per-channel', spaceDefault: 'per-channel' },
     symmetric: { kind: 'enum', choices: [false, true], describe: 'true or false', entryDefault: true, spaceDefault: true },
+    clip: { kind: 'enum', choices: WEIGHT_CLIPS, kernelDefault: 'min-max' },
   },
 };
 

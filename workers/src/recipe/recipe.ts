@@ -67,6 +67,7 @@ export const WEIGHT_BITS = [1, 2, 3, 4, 5, 6, 7, 8, 16, 32] as const;
 export type WeightBits = (typeof WEIGHT_BITS)[number];
 export const ACTIVATION_BITS = [8, 32] as const;
 export const GRANULARITIES = ['per-tensor', 'per-channel'] as const;
+export const WEIGHT_CLIPS = ['min-max', 'mse'] as const;
 
 export interface QuantRecipe {
   readonly weightBits: WeightBits;
@@ -75,6 +76,11 @@ export interface QuantRecipe {
   readonly granularity: (typeof GRANULARITIES)[number];
   /** Symmetric weights (zero point 0) or asymmetric (zero point fitted to the range). */
   readonly symmetric: boolean;
+  /**
+   * How each weight range is set: 'min-max' (default) covers every weight; 'mse' clips it to the
+   * range of least reconstruction error (see `quantizeTensor`), better at 4 bits and below.
+   */
+  readonly clip?: (typeof WEIGHT_CLIPS)[number];
 }
 
 /** A prune recipe with the kernel defaults filled in (what {@link parseRecipe} returns). */
