@@ -44,8 +44,12 @@ export interface CorrectBiasesResult {
  * images is measured in the original model and in the pruned model (with the corrections of the
  * layers before it already applied, so upstream shifts are accounted for), and the difference is
  * added to the layer's bias (a zero bias is added where there was none): afterwards each layer's
- * pre-activation means match the original's. One onnxruntime pass per layer, plus one over the
- * original.
+ * pre-activation means match the original's. With match 'affine' each channel's standard deviation
+ * is restored too, by rescaling its filter and bias first — the per-channel renormalization of
+ * Jordan et al., "REPAIR: REnormalizing Permuted Activations for Interpolation Repair", ICLR 2023
+ * (§4), here applied to a pruned network against its unpruned original; pruning shrinks the
+ * variance of a layer's outputs as well as moving their mean. One onnxruntime pass per layer, plus
+ * one over the original.
  */
 export async function correctBiases(pruned: Model, options: CorrectBiasesOptions): Promise<CorrectBiasesResult> {
   const count = options.count ?? 1000;
