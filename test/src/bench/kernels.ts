@@ -1,6 +1,7 @@
 // `kernels`: each compression kernel's throughput on a large weight tensor against a plain memory
 // copy of the same bytes (the limit any pass over the weights meets), and the host latency of
-// fashion-cnn as fp32, static int8 and 25 % channel-pruned, measured side by side.
+// fashion-cnn as fp32, static int8 and 25 % channel-pruned, measured side by side; then compression
+// without fine-tuning against PyTorch's own (kernels-torch.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
@@ -23,6 +24,7 @@ import {
   type Model,
   type Recipe,
 } from '@frontier/workers';
+import { torchPeerRecords } from './kernels-torch.js';
 import { median, type BenchRecord, type BenchSection } from './record.js';
 
 /** The large weight: a Gemm 4096 → 1024 (16 MiB of float32), read by a 1024 → 10 classifier. */
@@ -165,8 +167,10 @@ async function latencyRecords(): Promise<BenchRecord[]> {
 
 export const kernelsSection: BenchSection = {
   name: 'kernels',
-  description: 'compression kernels: throughput vs a memory copy; fashion-cnn latency fp32 / int8 static / channel-pruned',
+  description:
+    'compression kernels: throughput vs a memory copy; fashion-cnn latency fp32 / int8 static / channel-pruned; ' +
+    'test accuracy without fine-tuning vs PyTorch (pruning, low-bit weights) on three CNNs it trains',
   async run() {
-    return [...throughputRecords(), ...(await latencyRecords())];
+    return [...throughputRecords(), ...(await latencyRecords()), ...(await torchPeerRecords())];
   },
 };

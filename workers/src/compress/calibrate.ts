@@ -33,6 +33,69 @@ export const DEFAULT_CALIBRATION_COUNT = 1000;
  * little and can clip informative maxima.
  */
 export async function calibrateRanges(model: Model, options: CalibrateOptions): Promise<Map<string, ValueRange>> {
+  const ranges = new Map(options.values.map((v) => [v, { min: Infinity, max: -Infinity }]));
+  await observeActivations(model, options, (name, values) => {
+    const range = ranges.get(name)!;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v < range.min) range.min = v;
+      if (v > range.max) range.max = v;
+    }
+  });
+  return ranges;
+}
+
+/** Per-channel mean and variance of one activation. */
+export interface ChannelMoments {
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+}
+
+/**
+ * Per-channel moments of activations over the calibration images: for a value of shape [N, C, …],
+ * the mean and (population) variance over the batch and every position of each of its C channels
+ * (axis 1).
+ */
+export async function channelMoments(model: Model, options: CalibrateOptions): Promise<Map<string, ChannelMoments>> {
+  const sums = new Map<string, { sum: Float64Array; squares: Float64Array; count: number }>();
+  await observeActivations(model, options, (name, values, dims) => {
+    const channels = dims[1] ?? 1;
+    const inner = dims.slice(2).reduce((p, d) => p * d, 1);
+    const entry = sums.get(name) ?? { sum: new Float64Array(channels), squares: new Float64Array(channels), count: 0 };
+    if (entry.sum.length !== channels) throw new WorkersError('BAD_MODEL', `"${name}" changed its channel count between batches`);
+    for (let at = 0; at < values.length; ) {
+      for (let c = 0; c < channels; c++) {
+        let s = 0;
+        let q = 0;
+        for (const end = at + inner; at < end; at++) {
+          s += values[at]!;
+          q += values[at]! * values[at]!;
+        }
+        entry.sum[c]! += s;
+        entry.squares[c]! += q;
+      }
+    }
+    entry.count += values.length / channels;
+    sums.set(name, entry);
+  });
+  return new Map(
+    [...sums].map(([name, e]) => {
+      const mean = e.sum.map((s) => s / e.count);
+      return [name, { mean, variance: e.squares.map((q, c) => Math.max(0, q / e.count - mean[c]! * mean[c]!)) }];
+    }),
+  );
+}
+
+/**
+ * Runs the model in onnxruntime-node on the calibration images with the observed activations
+ * added as outputs, handing each batch's values of each one to `visit` (graph inputs come from
+ * the feeds).
+ */
+export async function observeActivations(
+  model: Model,
+  options: CalibrateOptions,
+  visit: (name: string, values: Float32Array, dims: readonly number[]) => void,
+): Promise<void> {
   const { data } = options;
   const input = realInputs(model.graph)[0];
   if (!input) throw new WorkersError('BAD_MODEL', 'the model has no graph input to calibrate with');
@@ -55,7 +118,6 @@ export async function calibrateRanges(model: Model, options: CalibrateOptions): 
     executionMode: 'sequential',
     graphOptimizationLevel: 'basic',
   });
-  const ranges = new Map(options.values.map((v) => [v, { min: Infinity, max: -Infinity }]));
   try {
     const batchSize = fixedBatch(model) ?? options.batchSize ?? 100;
     const buffer = new Float32Array(batchSize * data.shape[0] * data.shape[1] * data.shape[2]);
@@ -65,17 +127,12 @@ export async function calibrateRanges(model: Model, options: CalibrateOptions): 
       const feeds = { [input.name]: new ort.Tensor('float32', pixels, [batch.length, ...data.shape]) };
       throwIfStopRequested();
       const result = await session.run(feeds, observed.length > 0 ? observed : [...session.outputNames]);
-      for (const [name, range] of ranges) {
-        const values = name === input.name ? pixels : (result[name]!.data as Float32Array);
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i]!;
-          if (v < range.min) range.min = v;
-          if (v > range.max) range.max = v;
-        }
+      for (const name of new Set(options.values)) {
+        if (name === input.name) visit(name, pixels, [batch.length, ...data.shape]);
+        else visit(name, result[name]!.data as Float32Array, result[name]!.dims);
       }
     }
   } finally {
     await session.release();
   }
-  return ranges;
 }

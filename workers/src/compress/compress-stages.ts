@@ -10,7 +10,8 @@ import { pruneMagnitude, type PrunedTensor } from './prune-magnitude.js';
 import { quantizeStatic } from './quantize-static.js';
 import { quantizeWeights, type QuantizedWeight } from './quantize-weights.js';
 import type { DistillRecipe, QuantRecipe } from '../recipe/recipe.js';
-import type { PlannedStage } from './stage-plan.js';
+import { correctBiases } from './repair-bias.js';
+import type { PlannedStage, PruneRepair } from './stage-plan.js';
 
 /** Images and settings the data-driven stages need. */
 export interface CompressData {
@@ -33,11 +34,12 @@ export type StageDetails =
       readonly factorized: readonly LowRankLayer[];
       readonly skipped: readonly { readonly node: string; readonly reason: string }[];
     }
-  | { readonly kind: 'pruneUnstructured'; readonly sparsity: number; readonly tensors: readonly PrunedTensor[] }
+  | { readonly kind: 'pruneUnstructured'; readonly sparsity: number; readonly tensors: readonly PrunedTensor[]; readonly repair?: RepairDetails }
   | {
       readonly kind: 'pruneChannel';
-      readonly groups: readonly { readonly producers: readonly string[]; readonly channels: number; readonly kept: number; readonly removed: readonly number[] }[];
+      readonly groups: readonly { readonly producers: readonly string[]; readonly depthwise: readonly string[]; readonly channels: number; readonly kept: number; readonly removed: readonly number[] }[];
       readonly blocked: readonly { readonly producers: readonly string[]; readonly reason: string }[];
+      readonly repair?: RepairDetails;
     }
   | {
       readonly kind: 'distill';
@@ -56,6 +58,14 @@ export type StageDetails =
       readonly calibration: { readonly images: number; readonly method: 'min-max' };
       readonly foldedBatchNorms: readonly string[];
     };
+
+/** What the repair after pruning did (absent when the recipe asks for none). */
+export interface RepairDetails {
+  readonly method: Exclude<PruneRepair, 'none'>;
+  readonly images: number;
+  readonly corrected: readonly { readonly node: string; readonly meanAbsShift: number; readonly meanScale: number }[];
+  readonly skipped: readonly { readonly node: string; readonly reason: string }[];
+}
 
 /** A stage's output: the model, a line for people, its record, and masks for distillation. */
 export interface Stage {
@@ -88,9 +98,9 @@ export async function applyStage(step: PlannedStage, input: StageInput): Promise
     case 'lowRank':
       return lowRankStage(model, step.rankRatio, mode);
     case 'pruneUnstructured':
-      return unstructuredStage(model, { ratio: step.ratio, scope: step.scope, criterion: step.criterion });
+      return repairStage(unstructuredStage(model, { ratio: step.ratio, scope: step.scope, criterion: step.criterion }), { original: model, repair: step.repair, input });
     case 'pruneChannel':
-      return channelStage(model, step.ratio, step.criterion);
+      return repairStage(channelStage(model, step.ratio, step.criterion), { original: model, repair: step.repair, input });
     case 'distill':
       if (mode === 'estimate') return { model, summary: 'not fine-tuned (estimate)', details: { kind: 'distill', epochs: 0, images: 0, history: [], trained: [], maskedTensors: 0 } };
       return distillStage({ student: model, teacher: input.teacher, recipe: step.recipe, data: input.data, masks: input.masks });
@@ -131,10 +141,50 @@ export function channelStage(model: Model, ratio: number, criterion: 'l1' | 'l2'
     summary: `removed ${removed} of ${total} channels in ${r.groups.length} group(s) by ${criterion.toUpperCase()} filter norm; ${r.blocked.length} left unpruned`,
     details: {
       kind: 'pruneChannel',
-      groups: r.groups.map((g) => ({ producers: g.producers, channels: g.channels, kept: g.kept.length, removed: [...g.removed] })),
+      groups: r.groups.map((g) => ({ producers: g.producers, depthwise: g.depthwise, channels: g.channels, kept: g.kept.length, removed: [...g.removed] })),
       blocked: r.blocked,
     },
   };
+}
+
+/**
+ * Repair without training after a pruning stage (see `correctBiases`), calibrated on the fit
+ * images: 'bias' restores per-channel output means, 'affine' means and standard deviations. The
+ * pre-screen estimate runs it on one blank image, which gives the same structure (a bias on every
+ * layer).
+ */
+export async function repairStage(pruned: Stage, o: { original: Model; repair: PruneRepair; input: StageInput }): Promise<Stage> {
+  if (o.repair === 'none') return pruned;
+  const { data, mode } = o.input;
+  const images = mode === 'estimate' ? blankImage(o.original) : data.fit;
+  if (!images) throw new WorkersError('BAD_ARGUMENT', `prune.repair '${o.repair}' needs calibration images: pass data.fit (the fit split), or set prune.repair 'none'`);
+  const count = Math.min(images.count, data.calibrationCount ?? 1000);
+  const r = await correctBiases(pruned.model, {
+    original: o.original,
+    data: images,
+    count,
+    keptOutputs: keptOutputs(pruned.details),
+    match: o.repair,
+  });
+  const details = { method: o.repair, images: count, corrected: r.corrected, skipped: r.skipped };
+  return {
+    ...pruned,
+    model: r.model,
+    summary: `${pruned.summary}; ${o.repair === 'bias' ? 'output means' : 'output means and deviations'} of ${r.corrected.length} layer(s) restored over ${count} images`,
+    details: { ...pruned.details, repair: details } as StageDetails,
+  };
+}
+
+/** For channel pruning: every layer whose output channels were cut, with the channels kept. */
+function keptOutputs(details: StageDetails): Map<string, Int32Array> {
+  const kept = new Map<string, Int32Array>();
+  if (details.kind !== 'pruneChannel') return kept;
+  for (const g of details.groups) {
+    const removed = new Set(g.removed);
+    const channels = Int32Array.from({ length: g.channels }, (_, c) => c).filter((c) => !removed.has(c));
+    for (const node of [...g.producers, ...g.depthwise]) kept.set(node, channels);
+  }
+  return kept;
 }
 
 /** Fine-tuning against the original model on the `fit` images, pruned weights held at zero. */
@@ -161,9 +211,9 @@ export async function distillStage(o: { student: Model; teacher: Model; recipe: 
 
 /** Weight-only quantization, or static int8 (activations too) calibrated on the `fit` images. */
 export async function quantStage(model: Model, q: QuantRecipe, data: CompressData): Promise<Stage> {
-  const kind = `${q.granularity} ${q.symmetric ? 'symmetric' : 'asymmetric'}`;
+  const kind = `${q.granularity} ${q.symmetric ? 'symmetric' : 'asymmetric'}${q.clip === 'mse' ? ', ranges clipped by least squared error' : ''}`;
   if (q.activationBits === 32) {
-    const r = quantizeWeights(model, { bits: q.weightBits, granularity: q.granularity, symmetric: q.symmetric });
+    const r = quantizeWeights(model, { bits: q.weightBits, granularity: q.granularity, symmetric: q.symmetric, ...(q.clip ? { clip: q.clip } : {}) });
     const storage = [...new Set(r.tensors.map((t) => t.storage))].join('/') || 'float32';
     return { model: r.model, summary: `quantized ${r.tensors.length} weight tensors to ${q.weightBits} bits (${kind}, ${storage})`, details: { kind: 'quantWeights', tensors: r.tensors } };
   }

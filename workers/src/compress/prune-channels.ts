@@ -11,6 +11,8 @@ import { sliceAxis } from './math/slice-axis.js';
 export interface PrunedGroup {
   readonly producers: readonly string[];
   readonly consumers: readonly { readonly node: string; readonly block: number; readonly offset: number }[];
+  /** Depthwise convs on the way, whose channels (outputs included) are pruned with the group's. */
+  readonly depthwise: readonly string[];
   readonly channels: number;
   /** Channels kept, ascending (indices into the original channels). */
   readonly kept: Int32Array;
@@ -62,6 +64,7 @@ export function pruneChannels(model: Model, options: PruneChannelsOptions): Prun
     groups.push({
       producers: group.producers.map((p) => p.node.name),
       consumers: group.consumers.map((c) => ({ node: c.node.name, block: c.block, offset: c.offset })),
+      depthwise: group.depthwise.map((n) => n.name),
       channels: group.channels,
       kept,
       removed,

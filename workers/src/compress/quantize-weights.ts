@@ -21,6 +21,8 @@ export interface QuantizeWeightsOptions {
   readonly bits: WeightBits;
   readonly granularity: 'per-tensor' | 'per-channel';
   readonly symmetric: boolean;
+  /** Range setting per channel: 'min-max' (default) or 'mse' (see `quantizeTensor`). */
+  readonly clip?: 'min-max' | 'mse';
   /**
    * Least width of the layers that read the model input (see `inputLayers`). Default 8: below 8
    * bits the first layer keeps 8-bit codes, a common practice of low-bit quantization (S. K. Esser
@@ -56,12 +58,14 @@ export interface QuantizeWeightsResult {
 
 /**
  * The codes of one weight tensor: binary (sign · mean|w|) at 1 bit, otherwise linear b-bit codes
- * fitted to each channel's (or the whole tensor's) range.
+ * fitted to each channel's (or the whole tensor's) range: its min/max, or with clip 'mse' the range
+ * of least reconstruction error (see `quantizeTensor`), which at few bits stops spending most
+ * levels on rare large weights.
  */
-export function weightCodes(weight: FloatTensor, options: { bits: number; symmetric: boolean; axis: number | undefined }): QuantizedTensor {
+export function weightCodes(weight: FloatTensor, options: { bits: number; symmetric: boolean; axis: number | undefined; clip?: 'min-max' | 'mse' }): QuantizedTensor {
   const layout = channelLayout(weight.dims, options.axis);
   if (options.bits === 1) return binarizeTensor(weight.data, layout);
-  return quantizeTensor(weight.data, layout, quantRange(options.bits, options.symmetric));
+  return quantizeTensor(weight.data, layout, quantRange(options.bits, options.symmetric), { clip: options.clip ?? 'min-max' });
 }
 
 /**
@@ -95,7 +99,7 @@ export function quantizeWeights(model: Model, options: QuantizeWeightsOptions): 
     const w = layer.weight;
     const axis = perAxis ? layer.outAxis : undefined;
     const wBits = layerBits(bits, first.has(layer.node), options.firstLayerBits);
-    const q = weightCodes(w, { bits: wBits, symmetric: options.symmetric, axis });
+    const q = weightCodes(w, { bits: wBits, symmetric: options.symmetric, axis, ...(options.clip ? { clip: options.clip } : {}) });
     const type = codeType(q, wBits === 4);
     const output = namer.fresh(`${w.name}_dequantized`);
     const dq = dequantizeNode({ name: w.name, dims: w.dims, q, axis, type, output, namer });

@@ -15,9 +15,10 @@ describe('stagePlan', () => {
   it('orders the stages lowRank → prune → distill → quant and fills the kernel defaults', () => {
     const plan = stagePlan({ quant, prune: { ratio: 0.5, structure: 'channel' }, lowRank: { rankRatio: 0.5 } });
     assert.deepEqual(plan.map((s) => s.kind), ['lowRank', 'pruneChannel', 'quant']);
-    assert.deepEqual(plan[1], { stage: 'prune', kind: 'pruneChannel', ratio: 0.5, criterion: 'l1' });
-    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured' } }), [{ stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'global', criterion: 'magnitude' }]);
-    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured', scope: 'layer' } })[0], { stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'layer', criterion: 'magnitude' });
+    assert.deepEqual(plan[1], { stage: 'prune', kind: 'pruneChannel', ratio: 0.5, criterion: 'l1', repair: 'none' });
+    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured' } }), [{ stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'global', criterion: 'magnitude', repair: 'none' }]);
+    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured', scope: 'layer' } })[0], { stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'layer', criterion: 'magnitude', repair: 'none' });
+    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'channel', repair: 'affine' } })[0], { stage: 'prune', kind: 'pruneChannel', ratio: 0.3, criterion: 'l1', repair: 'affine' });
     assert.deepEqual(stagePlan({}), []);
   });
 

@@ -1,11 +1,21 @@
 import { WorkersError } from '../errors.js';
-import { PRUNE_DEFAULTS, type DistillRecipe, type QuantRecipe, type Recipe } from '../recipe/recipe.js';
+import { PRUNE_DEFAULTS, type PRUNE_REPAIRS, type DistillRecipe, type QuantRecipe, type Recipe } from '../recipe/recipe.js';
+
+/** A repair after pruning (see `correctBiases`). */
+export type PruneRepair = (typeof PRUNE_REPAIRS)[number];
 
 /** One stage of a recipe, resolved to the kernel that applies it. */
 export type PlannedStage =
   | { readonly stage: 'lowRank'; readonly kind: 'lowRank'; readonly rankRatio: number }
-  | { readonly stage: 'prune'; readonly kind: 'pruneUnstructured'; readonly ratio: number; readonly scope: 'global' | 'layer'; readonly criterion: 'magnitude' | 'lamp' }
-  | { readonly stage: 'prune'; readonly kind: 'pruneChannel'; readonly ratio: number; readonly criterion: 'l1' | 'l2' }
+  | {
+      readonly stage: 'prune';
+      readonly kind: 'pruneUnstructured';
+      readonly ratio: number;
+      readonly scope: 'global' | 'layer';
+      readonly criterion: 'magnitude' | 'lamp';
+      readonly repair: PruneRepair;
+    }
+  | { readonly stage: 'prune'; readonly kind: 'pruneChannel'; readonly ratio: number; readonly criterion: 'l1' | 'l2'; readonly repair: PruneRepair }
   | { readonly stage: 'distill'; readonly kind: 'distill'; readonly recipe: DistillRecipe }
   | { readonly stage: 'quant'; readonly kind: 'quant'; readonly recipe: QuantRecipe };
 
@@ -20,10 +30,11 @@ export function stagePlan(recipe: Recipe): PlannedStage[] {
   if (recipe.lowRank) plan.push({ stage: 'lowRank', kind: 'lowRank', rankRatio: recipe.lowRank.rankRatio });
   const p = recipe.prune;
   if (p) {
+    const repair = p.repair ?? PRUNE_DEFAULTS.repair;
     plan.push(
       p.structure === 'channel'
-        ? { stage: 'prune', kind: 'pruneChannel', ratio: p.ratio, criterion: channelCriterion(p.criterion ?? PRUNE_DEFAULTS.criterion) }
-        : { stage: 'prune', kind: 'pruneUnstructured', ratio: p.ratio, scope: p.scope ?? PRUNE_DEFAULTS.scope, criterion: p.criterion === 'lamp' ? 'lamp' : 'magnitude' },
+        ? { stage: 'prune', kind: 'pruneChannel', ratio: p.ratio, criterion: channelCriterion(p.criterion ?? PRUNE_DEFAULTS.criterion), repair }
+        : { stage: 'prune', kind: 'pruneUnstructured', ratio: p.ratio, scope: p.scope ?? PRUNE_DEFAULTS.scope, criterion: p.criterion === 'lamp' ? 'lamp' : 'magnitude', repair },
     );
   }
   if (recipe.distill) plan.push({ stage: 'distill', kind: 'distill', recipe: recipe.distill });

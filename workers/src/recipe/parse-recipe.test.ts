@@ -13,7 +13,7 @@ describe('parseRecipe', () => {
       distill: { temperature: 4, alpha: 0.5, epochs: 0.5, layers: 2 },
       quant,
     });
-    assert.deepEqual(r.prune, { ratio: 0, structure: 'unstructured', scope: 'global', criterion: 'l1' });
+    assert.deepEqual(r.prune, { ratio: 0, structure: 'unstructured', scope: 'global', criterion: 'l1', repair: 'none' });
     assert.deepEqual(parseRecipe({}), {});
   });
 

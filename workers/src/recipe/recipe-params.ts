@@ -3,9 +3,11 @@ import {
   GRANULARITIES,
   PRUNE_CRITERIA,
   PRUNE_DEFAULTS,
+  PRUNE_REPAIRS,
   PRUNE_SCOPES,
   PRUNE_STRUCTURES,
   WEIGHT_BITS,
+  WEIGHT_CLIPS,
   type Technique,
 } from './recipe.js';
 
@@ -70,6 +72,7 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
     structure: { kind: 'enum', choices: PRUNE_STRUCTURES, spaceDefault: 'unstructured' },
     scope: { kind: 'enum', choices: PRUNE_SCOPES, kernelDefault: PRUNE_DEFAULTS.scope, relevant: unstructured },
     criterion: { kind: 'enum', choices: PRUNE_CRITERIA, kernelDefault: PRUNE_DEFAULTS.criterion },
+    repair: { kind: 'enum', choices: PRUNE_REPAIRS, kernelDefault: PRUNE_DEFAULTS.repair },
   },
   distill: {
     temperature: { kind: 'real', describe: '> 0', accepts: (x) => x > 0, entryDefault: 4, spaceDefault: 4 },
@@ -93,6 +96,7 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
     activationBits: { kind: 'enum', choices: ACTIVATION_BITS, entryDefault: 32, spaceDefault: 8 },
     granularity: { kind: 'enum', choices: GRANULARITIES, entryDefault: 'per-channel', spaceDefault: 'per-channel' },
     symmetric: { kind: 'enum', choices: [false, true], describe: 'true or false', entryDefault: true, spaceDefault: true },
+    clip: { kind: 'enum', choices: WEIGHT_CLIPS, kernelDefault: 'min-max' },
   },
 };
 

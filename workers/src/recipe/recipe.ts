@@ -22,8 +22,13 @@ export interface LowRankRecipe {
 export const PRUNE_STRUCTURES = ['unstructured', 'channel'] as const;
 export const PRUNE_SCOPES = ['global', 'layer'] as const;
 export const PRUNE_CRITERIA = ['l1', 'l2', 'lamp'] as const;
-/** What the kernels apply when a prune recipe leaves `scope` or `criterion` out. */
-export const PRUNE_DEFAULTS = { scope: 'global', criterion: 'l1' } as const satisfies Required<Pick<PruneRecipe, 'scope' | 'criterion'>>;
+export const PRUNE_REPAIRS = ['none', 'bias', 'affine'] as const;
+/**
+ * What the kernels apply when a prune recipe leaves `scope`, `criterion` or `repair` out. Repair is
+ * off by default because it needs calibration images, which a recipe compressed without data does
+ * not have (and recipes stored before it existed keep their meaning); 'affine' measures best.
+ */
+export const PRUNE_DEFAULTS = { scope: 'global', criterion: 'l1', repair: 'none' } as const satisfies Required<Pick<PruneRecipe, 'scope' | 'criterion' | 'repair'>>;
 
 export interface PruneRecipe {
   /** Unstructured: fraction of weights set to zero; channel: fraction of output channels removed. In [0, 1). */
@@ -37,6 +42,13 @@ export interface PruneRecipe {
    * per-layer scales, for a global threshold. Default 'l1'.
    */
   readonly criterion?: (typeof PRUNE_CRITERIA)[number];
+  /**
+   * Repair without training after pruning, from calibration images of the fit split (see
+   * `correctBiases`): 'bias' restores every layer's per-channel output means through its bias,
+   * 'affine' restores means and standard deviations (filter and bias rescaled); 'none' leaves the
+   * pruned weights as they are. Default 'none'.
+   */
+  readonly repair?: (typeof PRUNE_REPAIRS)[number];
 }
 
 export interface DistillRecipe {
@@ -55,6 +67,7 @@ export const WEIGHT_BITS = [1, 2, 3, 4, 5, 6, 7, 8, 16, 32] as const;
 export type WeightBits = (typeof WEIGHT_BITS)[number];
 export const ACTIVATION_BITS = [8, 32] as const;
 export const GRANULARITIES = ['per-tensor', 'per-channel'] as const;
+export const WEIGHT_CLIPS = ['min-max', 'mse'] as const;
 
 export interface QuantRecipe {
   readonly weightBits: WeightBits;
@@ -63,6 +76,11 @@ export interface QuantRecipe {
   readonly granularity: (typeof GRANULARITIES)[number];
   /** Symmetric weights (zero point 0) or asymmetric (zero point fitted to the range). */
   readonly symmetric: boolean;
+  /**
+   * How each weight range is set: 'min-max' (default) covers every weight; 'mse' clips it to the
+   * range of least reconstruction error (see `quantizeTensor`), better at 4 bits and below.
+   */
+  readonly clip?: (typeof WEIGHT_CLIPS)[number];
 }
 
 /** A prune recipe with the kernel defaults filled in (what {@link parseRecipe} returns). */

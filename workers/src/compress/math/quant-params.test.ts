@@ -72,3 +72,26 @@ describe('quantization numerics (r = s(q − z))', () => {
     assert.equal(roundToHalf(-0.1), -0.0999755859375);
   });
 });
+
+describe("quantizeTensor clip 'mse'", () => {
+  it('clips an outlier to cut the squared error, and never does worse than min/max', () => {
+    // One channel of fifteen weights ±0.4 and one of 1: at 2 bits (codes −1, 0, 1) min/max rounds the
+    // fifteen to 0 (squared error 15 · 0.16); a range clipped to ±0.6 keeps them at ±0.6 (15 · 0.04 + 0.16).
+    const data = Float32Array.from({ length: 16 }, (_, i) => (i === 15 ? 1 : i % 2 ? 0.4 : -0.4));
+    const layout = channelLayout([1, 16], 0);
+    const range = quantRange(2, true);
+    const sse = (q: ReturnType<typeof quantizeTensor>) => dequantizeTensor(q).reduce((s, v, i) => s + (v - data[i]!) ** 2, 0);
+    const minMax = quantizeTensor(data, layout, range);
+    const mse = quantizeTensor(data, layout, range, { clip: 'mse' });
+    assert.ok(mse.scales[0]! < minMax.scales[0]!, `clipped scale ${mse.scales[0]} < ${minMax.scales[0]}`);
+    assert.ok(sse(mse) < sse(minMax), `${sse(mse)} < ${sse(minMax)}`);
+    // The search tries ratio 1 too, so on any data it is at least as good as min/max.
+    const rng = new Rng(3);
+    const random = Float32Array.from({ length: 64 }, () => rng.normal());
+    for (const bits of [2, 3, 4, 8]) {
+      const l = channelLayout([4, 16], 0);
+      const err = (q: ReturnType<typeof quantizeTensor>) => dequantizeTensor(q).reduce((s, v, i) => s + (v - random[i]!) ** 2, 0);
+      assert.ok(err(quantizeTensor(random, l, quantRange(bits, false), { clip: 'mse' })) <= err(quantizeTensor(random, l, quantRange(bits, false))) + 1e-9, `${bits} bits`);
+    }
+  });
+});
