@@ -1,36 +1,31 @@
 // Talking to the server the page came from: GraphQL over fetch, live progress over graphql-ws,
 // model uploads; the access token (when the server needs one) kept in localStorage.
-import { print } from '@0no-co/graphql.web';
 import type { TadaDocumentNode } from 'gql.tada';
-import { createClient, type Client } from 'graphql-ws';
+import { FrontierClientError } from '../../src/api-client/client-error.js';
+import { FrontierClient } from '../../src/api-client/frontier-client.js';
+
+export { FrontierClientError };
 
 const TOKEN_KEY = 'frontier.token';
-
-/** An error the server (or the network) answered, with its public code when there is one. */
-export class RequestError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'RequestError';
-    this.code = code;
-  }
-}
 
 export function storedToken(): string | null {
   return localStorage.getItem(TOKEN_KEY);
 }
 
-/** Stores the token (or forgets it when empty) and reconnects the live channel with it. */
+/** Stores the token (or forgets it when empty); the next request or subscription uses it. */
 export function setToken(token: string): void {
   if (token.trim() === '') localStorage.removeItem(TOKEN_KEY);
   else localStorage.setItem(TOKEN_KEY, token.trim());
-  void ws?.dispose();
-  ws = undefined;
+  void current?.close();
+  current = undefined;
 }
 
-function authHeaders(): Record<string, string> {
-  const token = storedToken();
-  return token ? { authorization: `Bearer ${token}` } : {};
+let current: FrontierClient | undefined;
+
+/** The page's client of the server it came from, with the stored token (one graphql-ws connection). */
+function client(): FrontierClient {
+  current ??= new FrontierClient({ url: location.origin, token: storedToken() ?? undefined, retry: { attempts: 20 } });
+  return current;
 }
 
 export interface Health {
@@ -45,90 +40,47 @@ export async function health(): Promise<Health> {
   return (await res.json()) as Health;
 }
 
-interface GraphQLBody<T> {
-  readonly data?: T | null;
-  readonly errors?: readonly { readonly message: string; readonly extensions?: { readonly code?: string } }[];
-}
-
-/** Runs a query or mutation; errors become a RequestError naming the server's message. */
-export async function request<R, V>(document: TadaDocumentNode<R, V>, variables: V): Promise<R> {
-  let res: Response;
-  try {
-    res = await fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...authHeaders() },
-      body: JSON.stringify({ query: print(document), variables }),
-    });
-  } catch (err) {
-    throw new RequestError('NETWORK', `the server did not answer: ${(err as Error).message}`);
-  }
-  const body = (await res.json()) as GraphQLBody<R>;
-  const error = body.errors?.[0];
-  if (error) throw new RequestError(error.extensions?.code ?? 'ERROR', error.message);
-  if (!body.data) throw new RequestError('ERROR', `the server answered ${res.status} without data`);
-  return body.data;
-}
-
-let ws: Client | undefined;
-
-/** The page's one graphql-ws connection, opened on first use, retried when it drops. */
-function wsClient(): Client {
-  ws ??= createClient({
-    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
-    connectionParams: () => {
-      const token = storedToken();
-      return token ? { authorization: `Bearer ${token}` } : {};
-    },
-    lazy: true,
-    retryAttempts: 20,
-    // A refused token (4401/4403) will not get better by retrying.
-    shouldRetry: (event) => !(event instanceof CloseEvent && (event.code === 4401 || event.code === 4403)),
-  });
-  return ws;
+/** Runs a query or mutation; errors reject with a FrontierClientError naming the server's message. */
+export function request<R, V>(document: TadaDocumentNode<R, V>, variables: V): Promise<R> {
+  return client().request(document, variables);
 }
 
 /**
  * Subscribes to an operation; `next` gets each result's data. Returns the unsubscribe function.
  * A reconnect starts the subscription again, which opens with a snapshot, so nothing is missed.
  */
-export function subscribe<R, V>(document: TadaDocumentNode<R, V>, variables: V, handlers: { next(data: R): void; error(err: RequestError): void; complete?(): void }): () => void {
-  return wsClient().subscribe<R>(
-    { query: print(document), variables: variables as Record<string, unknown> },
-    {
-      next: (result) => {
-        const error = result.errors?.[0];
-        if (error) handlers.error(new RequestError(String(error.extensions?.['code'] ?? 'ERROR'), error.message));
-        else if (result.data) handlers.next(result.data);
-      },
-      error: (err: unknown) => {
-        const reason = err instanceof CloseEvent ? err.reason || `connection closed (${err.code})` : err instanceof Error ? err.message : 'live updates failed';
-        handlers.error(new RequestError('LIVE', reason));
-      },
-      complete: () => handlers.complete?.(),
-    },
-  );
+export function subscribe<R, V>(document: TadaDocumentNode<R, V>, variables: V, handlers: { next(data: R): void; error(err: FrontierClientError): void; complete?(): void }): () => void {
+  const events = client().subscribe(document, variables);
+  let stopped = false;
+  void (async () => {
+    try {
+      for await (const data of events) {
+        if (stopped) return;
+        handlers.next(data);
+      }
+      if (!stopped) handlers.complete?.();
+    } catch (err) {
+      if (!stopped) handlers.error(err instanceof FrontierClientError ? err : new FrontierClientError('NETWORK', String(err)));
+    }
+  })();
+  return () => {
+    stopped = true;
+    void events.return?.();
+  };
 }
 
 /** Uploads an ONNX file as a model; answers its id. */
 export async function uploadModel(name: string, file: Blob): Promise<{ id: string; name: string }> {
-  const res = await fetch(`/models?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...authHeaders() }, body: file });
-  const body = (await res.json()) as { id?: string; name?: string } & GraphQLBody<never>;
-  const error = body.errors?.[0];
-  if (!res.ok || error || !body.id) throw new RequestError(error?.extensions?.code ?? 'ERROR', error?.message ?? `upload failed (${res.status})`);
-  return { id: body.id, name: body.name ?? name };
+  return client().uploadModel({ name, bytes: new Uint8Array(await file.arrayBuffer()) });
 }
 
 /**
- * Downloads an artifact with the token (a plain link cannot send one) and hands it to the browser
- * as a file named `name`.
+ * Downloads an artifact with the token (a plain link cannot send one), checked against its
+ * sha256, and hands it to the browser as a file named `name`.
  */
 export async function downloadArtifact(sha256: string, name: string): Promise<void> {
-  const res = await fetch(`/artifacts/${sha256}`, { headers: authHeaders() });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as GraphQLBody<never>;
-    throw new RequestError(body.errors?.[0]?.extensions?.code ?? 'ERROR', body.errors?.[0]?.message ?? `download failed (${res.status})`);
-  }
-  const url = URL.createObjectURL(await res.blob());
+  const bytes = await client().downloadArtifact(sha256);
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart]));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;

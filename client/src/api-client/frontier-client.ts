@@ -2,7 +2,7 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import type { TadaDocumentNode } from 'gql.tada';
 import { FrontierClientError, fromGraphQLError } from './client-error.js';
-import { sha256Hex } from './sha256.js';
+import { plainBytes, sha256Hex } from './sha256.js';
 
 /** How a subscription reconnects after its connection drops (a server restart, a network cut). */
 export interface RetryOptions {
@@ -112,7 +112,7 @@ export class FrontierClient {
     const res = await this.#fetch(`${this.url}/models?name=${encodeURIComponent(input.name)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', ...this.#auth() },
-      body: input.bytes,
+      body: plainBytes(input.bytes),
     });
     const body = await this.#json<UploadedModel & GraphQLResponse<never>>(res);
     const first = body.errors?.[0];

@@ -1,12 +1,11 @@
 import { parseConstraints, type Constraints } from '@frontier/search';
+import type { SelectConstraints } from '../select/lock-file.js';
 
-/** The limit flags `search` and `front` share (`--max-latency-ms`, `--max-ram-kb`, `--max-flash-kb`, `--min-accuracy`). */
-export interface LimitOptions {
-  readonly maxLatencyMs?: number;
-  readonly maxRamKb?: number;
-  readonly maxFlashKb?: number;
-  readonly minAccuracy?: number;
-}
+/**
+ * The limit flags `search`, `front` and `select` share (`--max-latency-ms`, `--max-ram-kb`,
+ * `--max-flash-kb`, `--min-accuracy`): the API's `ConstraintsInput`.
+ */
+export type LimitOptions = SelectConstraints;
 
 /** The constraints the limit flags give (KiB become bytes), validated. */
 export function limitConstraints(o: LimitOptions): Constraints {
@@ -19,7 +18,7 @@ export function limitConstraints(o: LimitOptions): Constraints {
 }
 
 /** The limit flags as the API's `ConstraintsInput` (memory in KiB), validated the same way. */
-export function limitInput(o: LimitOptions): { maxLatencyMs?: number; maxRamKb?: number; maxFlashKb?: number; minAccuracy?: number } {
+export function limitInput(o: LimitOptions): LimitOptions {
   limitConstraints(o);
   return {
     ...(o.maxLatencyMs !== undefined ? { maxLatencyMs: o.maxLatencyMs } : {}),

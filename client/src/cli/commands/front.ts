@@ -5,18 +5,14 @@ import { resolveDevice, resolveModel } from '../../backend/resolve.js';
 import { FrontQuery } from '../../graphql/documents.js';
 import { addBackendOptions, withBackend, type BackendCliOptions } from '../backend-option.js';
 import { exportArtifacts } from '../export-artifacts.js';
-import { limitInput } from '../limit-options.js';
+import { limitInput, type LimitOptions } from '../limit-options.js';
 import { finiteNumber, toJson, type CliIo } from '../io.js';
 import { viewTable } from '../view-output.js';
 
-interface FrontOptions extends BackendCliOptions {
+interface FrontOptions extends BackendCliOptions, LimitOptions {
   model: string;
   device: string;
   dataset: string;
-  maxLatencyMs?: number;
-  maxRamKb?: number;
-  maxFlashKb?: number;
-  minAccuracy?: number;
   export?: string;
   json?: boolean;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_SAMPLER_KIND, DEFAULT_SPACE, RedisRunEventBus, RunEvents, SAMPLER_KINDS, SearchService, frontOf, queueDispatcherFor, openStore, parseConstraints, parseObjectives, type Candidate, type Run, type Store } from '@frontier/search';
 import { defaultDataDir } from '@frontier/workers';
-import { limitConstraints } from '../limit-options.js';
+import { limitConstraints, type LimitOptions } from '../limit-options.js';
 import { devicesFromOption } from '../device-option.js';
 import { UsageError } from '../exit-codes.js';
 import { finiteNumber, positiveInt, toJson, type CliIo } from '../io.js';
@@ -14,14 +14,10 @@ import { failureSummary, frontTable, progressReporter } from '../search-output.j
 import { searchRemote } from './search-remote.js';
 
 /** The options of `frontier search`. */
-export interface SearchOptions {
+export interface SearchOptions extends LimitOptions {
   model?: string;
   device?: string;
   dataset?: string;
-  maxLatencyMs?: number;
-  maxRamKb?: number;
-  maxFlashKb?: number;
-  minAccuracy?: number;
   objectives: string;
   budget?: number;
   seconds?: number;

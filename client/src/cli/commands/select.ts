@@ -6,18 +6,14 @@ import { ExitCode, ExitWith, UsageError } from '../exit-codes.js';
 import { formatBytes } from '../format.js';
 import { formatRecipe, percent } from '../format-recipe.js';
 import { finiteNumber, toJson, type CliIo } from '../io.js';
-import { limitInput } from '../limit-options.js';
+import { limitInput, type LimitOptions } from '../limit-options.js';
 import { candidateMetricsLine, formatLimits } from '../view-output.js';
 import { formatLatency } from '../search-output.js';
 
-interface SelectCliOptions extends BackendCliOptions {
+interface SelectCliOptions extends BackendCliOptions, LimitOptions {
   model?: string;
   device?: string;
   dataset?: string;
-  maxLatencyMs?: number;
-  maxRamKb?: number;
-  maxFlashKb?: number;
-  minAccuracy?: number;
   prefer?: 'accuracy' | 'latency' | 'size';
   out: string;
   lock?: string;
