@@ -1,8 +1,9 @@
-import { inputLayout, prepareDataset, type DatasetRef, type PoolDataset, type PrepareDatasetOptions } from '@frontier/workers';
+import { inputLayout, type DatasetRef, type PoolDataset, type PreparedDataset, type PrepareDatasetOptions } from '@frontier/workers';
 import { SearchError } from '../errors.js';
 import { isStoreError } from '../store/store-error.js';
 import type { Store } from '../store/store.js';
 import type { DatasetRecord, Model } from '../store/types.js';
+import { SidePool } from './side-pool.js';
 
 /** The built-in dataset: what a run searches on unless it names a registered one. */
 export const BUILTIN_DATASET = 'fashion-mnist';
@@ -35,7 +36,13 @@ export async function registerDataset(store: Store, dataDir: string, input: NewD
   }
   if (input.name === BUILTIN_DATASET) throw new SearchError('BAD_ARGUMENT', `dataset name "${BUILTIN_DATASET}" is the built-in dataset's; choose another`);
   const { name, ...options } = input;
-  const p = await prepareDataset({ ...options, dataDir });
+  const side = new SidePool();
+  let p: PreparedDataset;
+  try {
+    p = await side.prepareDataset({ ...options, dataDir });
+  } finally {
+    await side.close();
+  }
   return store.registerDataset({
     name,
     sha256: p.sha256,

@@ -7,6 +7,8 @@ import {
   type CandidateTask,
   type DeviceSpec,
   type PoolDataset,
+  type PrepareDatasetOptions,
+  type PreparedDataset,
   type Recipe,
   type WorkersErrorCode,
 } from '@frontier/workers';
@@ -15,8 +17,9 @@ import type { PreScreen } from './screen.js';
 /**
  * One worker thread of the service's own, beside the run's dispatcher, for the work that must not
  * block the event loop but is not a candidate evaluation: the pre-screen estimate of each proposal
- * (its kernels include an onnxruntime calibration session) and a registered model's baseline
- * accuracy (all images loaded and a full `val` pass). It runs Frontier's one worker entry.
+ * (its kernels include an onnxruntime calibration session), a registered model's baseline
+ * accuracy (all images loaded and a full `val` pass) and a dataset's registration (decoding,
+ * reordering and hashing every image). It runs Frontier's one worker entry.
  */
 export class SidePool {
   private readonly pool = new WorkerPool<CandidateTask, CandidateOutput>({ filename: candidateWorkerUrl, maxThreads: 1 });
@@ -35,6 +38,13 @@ export class SidePool {
     const out = await this.run({ kind: 'baseline', ...o });
     if (out.kind !== 'baseline') throw new Error(`the worker answered a ${out.kind} task`);
     return out.accuracy;
+  }
+
+  /** A user's dataset read, checked, split and written to the cache, on the worker thread. */
+  async prepareDataset(options: PrepareDatasetOptions): Promise<PreparedDataset> {
+    const out = await this.run({ kind: 'prepare-dataset', options });
+    if (out.kind !== 'prepare-dataset') throw new Error(`the worker answered a ${out.kind} task`);
+    return out.prepared;
   }
 
   close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { RecipeEstimate } from '../compress/estimate-recipe.js';
 import type { StageReport } from '../compress/compress.js';
 import type { DatasetRef } from '../data/registered-dataset.js';
+import type { PrepareDatasetOptions, PreparedDataset } from '../data/prepare-dataset.js';
 import type { Recipe } from '../recipe/recipe.js';
 import type { DeviceSpec } from '../devices/device-spec.js';
 import type { LatencySource } from '../devices/latency-model.js';
@@ -53,7 +54,13 @@ export interface BaselineTask {
   readonly dataDir: string;
 }
 
-export type CandidateTask = EvaluateTask | TestTask | EstimateTask | BaselineTask;
+/** A user's dataset read, checked, split and cached (see `prepareDataset`): decoding, reordering and hashing stay off the event loop. */
+export interface PrepareDatasetTask {
+  readonly kind: 'prepare-dataset';
+  readonly options: PrepareDatasetOptions;
+}
+
+export type CandidateTask = EvaluateTask | TestTask | EstimateTask | BaselineTask | PrepareDatasetTask;
 
 /** What an evaluation measured: the worker produces it, the store keeps it. */
 export interface CandidateMetrics {
@@ -110,4 +117,9 @@ export interface BaselineOutput {
   readonly accuracy: number;
 }
 
-export type CandidateOutput = EvaluateOutput | TestOutput | EstimateOutput | BaselineOutput;
+export interface PrepareDatasetOutput {
+  readonly kind: 'prepare-dataset';
+  readonly prepared: PreparedDataset;
+}
+
+export type CandidateOutput = EvaluateOutput | TestOutput | EstimateOutput | BaselineOutput | PrepareDatasetOutput;

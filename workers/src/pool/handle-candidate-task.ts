@@ -6,6 +6,7 @@ import type { Model } from '../onnx/model.js';
 import type { CandidateOutput, CandidateTask } from './candidate-task.js';
 import { evaluateCandidate, evaluateTestSplit, modelInputShape, type EvaluationCache } from './evaluate-candidate.js';
 import { conformDataset } from '../data/conform-dataset.js';
+import { prepareDataset } from '../data/prepare-dataset.js';
 
 /** The last model an estimate parsed, per thread: a run sends the same model with every recipe. */
 let parsed: { sha256: string; model: Model } | undefined;
@@ -28,6 +29,8 @@ export async function handleCandidateTask(task: CandidateTask, cache: Evaluation
       const val = conformDataset(cache.split(task.dataset, task.dataDir, 'val').data, modelInputShape(readModel(task.model)));
       return { kind: 'baseline', accuracy: (await evaluateAccuracy(task.model, val, {})).accuracy };
     }
+    case 'prepare-dataset':
+      return { kind: 'prepare-dataset', prepared: await prepareDataset(task.options) };
     default:
       throw new UnreachableCaseError(task);
   }
