@@ -96,7 +96,7 @@ export { crowdingDistance } from './pareto/crowding-distance.js';
 export { hypervolume } from './pareto/hypervolume.js';
 export { hypervolumeContributions, greedyHypervolumeSubset } from './pareto/hypervolume-contributions.js';
 export type { RecipeScreen, Sampler, SamplerContext, ScreenedRecipe, SearchHistory, Trial, TrialStatus } from './samplers/sampler.js';
-export { createSampler, parseSamplerConfig, SAMPLER_KINDS, DEFAULT_SAMPLER_KIND, type SamplerConfig } from './samplers/create-sampler.js';
+export { createSampler, SAMPLER_KINDS, DEFAULT_SAMPLER_KIND, type SamplerConfig } from './samplers/create-sampler.js';
 export { RandomSampler } from './samplers/random-sampler.js';
 export { GridSampler } from './samplers/grid-sampler.js';
 export { Nsga2Sampler, type Nsga2Options } from './samplers/nsga2/nsga2-sampler.js';
@@ -117,7 +117,7 @@ export { screenViolations, type DeviceLimits, type PreScreen, type ScreenOptions
 export { FRONT_OBJECTIVES } from './engine/update-front.js';
 
 export { LocalDispatcher, createCandidatePool, type LocalDispatcherOptions } from './engine/local-dispatcher.js';
-export { BUILTIN_DATASET, datasetRef, resolveDataset, type NewDataset, type ResolvedDataset } from './engine/search-datasets.js';
+export { BUILTIN_DATASET, resolveDataset, type NewDataset, type ResolvedDataset } from './engine/search-datasets.js';
 export { SEARCH_DATASETS, SearchService, type DispatchContext, type NewSearch, type SearchDataset, type SearchServiceOptions } from './engine/search-service.js';
 export { DEFAULT_SPACE } from './space/default-space.js';
 export { frontOf, meetingConstraints } from './engine/run-front.js';

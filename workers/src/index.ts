@@ -24,7 +24,7 @@ export {
 export { encodeNpy } from './data/npy.js';
 export { datasetFromBytes, loadDataset, type DatasetFromBytesOptions, type NamedBytes } from './data/user-dataset.js';
 export { conformDataset, inputLayout, type InputLayout } from './data/conform-dataset.js';
-export { IMAGE_EXTENSIONS, type BadFilePolicy, type ResizeMode, type SkippedFile } from './data/image-folder.js';
+export { type BadFilePolicy, type ResizeMode, type SkippedFile } from './data/image-folder.js';
 export { NAMED_NORMALIZATIONS, prepareDataset, type PrepareDatasetOptions, type PreparedDataset } from './data/prepare-dataset.js';
 export { defaultStreamAboveBytes, loadRegisteredImages, registeredDatasetFile, registeredSplit, shouldStream, type DatasetRef, type RegisteredImages } from './data/registered-dataset.js';
 export { DEFAULT_SPLIT, type DatasetSplit, type SplitFractions } from './data/split-codes.js';
@@ -131,7 +131,7 @@ export { quantizeWeights } from './compress/quantize-weights.js';
 // --- worker pool ---
 export { WorkerPool, TaskFailure, type TaskFailureKind, type WorkerPoolOptions, type RunTaskOptions } from './pool/worker-pool.js';
 export { candidateWorkerUrl } from './pool/candidate-worker-url.js';
-export { EvaluationCache, evaluateCandidate, evaluateTestSplit, modelInputShape } from './pool/evaluate-candidate.js';
+export { EvaluationCache, evaluateCandidate, modelInputShape } from './pool/evaluate-candidate.js';
 export { handleCandidateTask } from './pool/handle-candidate-task.js';
 export type {
   BaselineOutput,
