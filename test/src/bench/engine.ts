@@ -309,7 +309,7 @@ async function prescreen(ctx: Context): Promise<BenchRecord[]> {
       ratio: infeasible.length / total,
       ratioMeaning: 'share never compressed',
       note:
-        `fashion-cnn on ${DEVICE} under ${limits}; tpe (the CLI default, seed ${SEED}) over the default space (distill fixed at 0.1 epoch) until ${SCREEN_EVALUATIONS} evaluations; ` +
+        `fashion-cnn on ${DEVICE} under ${limits}; tpe (seed ${SEED}) over the default space (distill fixed at 0.1 epoch) until ${SCREEN_EVALUATIONS} evaluations; ` +
         `${done(run).length} DONE, ${run.candidates.filter((c) => c.status === 'FAILED').length} FAILED; tpe learns from ruled-out proposals (compare the space's share, next); ` +
         `≈ ${savedS.toFixed(0)} s of pool time not spent (ruled out × mean evaluation) against ${(run.wallMs / 1000).toFixed(0)} s wall for the run`,
     },

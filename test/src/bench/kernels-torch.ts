@@ -55,6 +55,7 @@ const PRUNE_VARIANTS: readonly { readonly label: string; readonly recipe: (ratio
   { label: 'magnitude+bias', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'l1', repair: 'bias' } }) },
   { label: 'lamp+bias', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp', repair: 'bias' } }) },
   { label: 'lamp+affine', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp', repair: 'affine' } }) },
+  { label: 'lamp+reconstruct', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp', repair: 'reconstruct' } }) },
 ];
 
 /** Channel pruning without fine-tuning, compared with the unpruned model. */
@@ -62,6 +63,16 @@ const CHANNEL_VARIANTS: readonly { readonly label: string; readonly recipe: Reci
   { label: '', recipe: { prune: { ratio: CHANNEL_RATIO, structure: 'channel' } } },
   { label: '+bias', recipe: { prune: { ratio: CHANNEL_RATIO, structure: 'channel', repair: 'bias' } } },
   { label: '+affine', recipe: { prune: { ratio: CHANNEL_RATIO, structure: 'channel', repair: 'affine' } } },
+  { label: '+reconstruct', recipe: { prune: { ratio: CHANNEL_RATIO, structure: 'channel', repair: 'reconstruct' } } },
+  { label: '.contribution+reconstruct', recipe: { prune: { ratio: CHANNEL_RATIO, structure: 'channel', criterion: 'contribution', repair: 'reconstruct' } } },
+];
+
+/** Weight-only quantization variants compared with PyTorch's per-channel fake-quant at each width. */
+const QUANT_VARIANTS: readonly { readonly label: string; readonly clip: 'min-max' | 'mse'; readonly rounding: 'nearest' | 'gptq' }[] = [
+  { label: 'min-max', clip: 'min-max', rounding: 'nearest' },
+  { label: 'mse', clip: 'mse', rounding: 'nearest' },
+  { label: 'min-max+gptq', clip: 'min-max', rounding: 'gptq' },
+  { label: 'mse+gptq', clip: 'mse', rounding: 'gptq' },
 ];
 
 function runPeer(python: string, outDir: string): PeerOutput | string {
@@ -120,11 +131,11 @@ async function modelRecords(peer: PeerModel, version: string, data: { fit: Datas
     }
   }
   for (const bits of WEIGHT_BITS) {
-    for (const clip of ['min-max', 'mse'] as const) {
-      const recipe: Recipe = { quant: { weightBits: bits, activationBits: 32, granularity: 'per-channel', symmetric: true, clip } };
+    for (const { label, clip, rounding } of QUANT_VARIANTS) {
+      const recipe: Recipe = { quant: { weightBits: bits, activationBits: 32, granularity: 'per-channel', symmetric: true, clip, rounding } };
       records.push(
         versus({
-          name: `${prefix}.weights${bits}bit.${clip}`,
+          name: `${prefix}.weights${bits}bit.${label}`,
           ours: await compressedAccuracy(model, recipe, data),
           theirs: peer.quant[String(bits)]!,
           peer: `${torch} per-channel symmetric fake-quant (min/max)`,

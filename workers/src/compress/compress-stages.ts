@@ -8,10 +8,13 @@ import { lowRankSvd, type LowRankLayer } from './low-rank-svd.js';
 import { pruneChannels } from './prune-channels.js';
 import { pruneMagnitude, type PrunedTensor } from './prune-magnitude.js';
 import { quantizeStatic } from './quantize-static.js';
-import { quantizeWeights, type QuantizedWeight } from './quantize-weights.js';
+import { quantizeWeights, roundedWeights, type QuantizedWeight } from './quantize-weights.js';
 import type { DistillRecipe, QuantRecipe } from '../recipe/recipe.js';
 import { correctBiases } from './repair-bias.js';
-import type { PlannedStage, PruneRepair } from './stage-plan.js';
+import type { ChannelCriterion, PlannedStage, PruneRepair } from './stage-plan.js';
+import { DEFAULT_CALIBRATION_COUNT } from './calibrate.js';
+import { channelContributions } from './channel-contributions.js';
+import { fitLayers, type FittedLayer } from './fit-layers.js';
 
 /** Images and settings the data-driven stages need. */
 export interface CompressData {
@@ -22,7 +25,7 @@ export interface CompressData {
   readonly fit?: Dataset;
   /** Seeds distillation's image order. Default 0. */
   readonly seed?: number;
-  /** Calibration images for static quantization. Default 1000. */
+  /** Calibration images for static quantization, repair, channel contributions and GPTQ rounding. Default 1000. */
   readonly calibrationCount?: number;
   readonly onDistillProgress?: (p: TrainingProgress) => void;
 }
@@ -63,7 +66,10 @@ export type StageDetails =
 export interface RepairDetails {
   readonly method: Exclude<PruneRepair, 'none'>;
   readonly images: number;
+  /** 'bias' and 'affine': each layer's mean shift and scale. */
   readonly corrected: readonly { readonly node: string; readonly meanAbsShift: number; readonly meanScale: number }[];
+  /** 'reconstruct': each layer's relative output error before and after its fit. */
+  readonly fitted?: readonly FittedLayer[];
   readonly skipped: readonly { readonly node: string; readonly reason: string }[];
 }
 
@@ -100,12 +106,12 @@ export async function applyStage(step: PlannedStage, input: StageInput): Promise
     case 'pruneUnstructured':
       return repairStage(unstructuredStage(model, { ratio: step.ratio, scope: step.scope, criterion: step.criterion }), { original: model, repair: step.repair, input });
     case 'pruneChannel':
-      return repairStage(channelStage(model, step.ratio, step.criterion), { original: model, repair: step.repair, input });
+      return repairStage(await channelStage(model, step.ratio, step.criterion, input), { original: model, repair: step.repair, input });
     case 'distill':
       if (mode === 'estimate') return { model, summary: 'not fine-tuned (estimate)', details: { kind: 'distill', epochs: 0, images: 0, history: [], trained: [], maskedTensors: 0 } };
       return distillStage({ student: model, teacher: input.teacher, recipe: step.recipe, data: input.data, masks: input.masks });
     case 'quant':
-      return quantStage(model, step.recipe, mode === 'estimate' ? { fit: blankImage(model), calibrationCount: 1 } : input.data);
+      return quantStage(model, step.recipe, mode === 'estimate' ? { fit: blankImage(model), calibrationCount: 1 } : input.data, mode);
   }
 }
 
@@ -131,14 +137,24 @@ export function unstructuredStage(model: Model, o: { ratio: number; scope: 'glob
   };
 }
 
-/** Structured pruning that removes channels from every prunable group. */
-export function channelStage(model: Model, ratio: number, criterion: 'l1' | 'l2'): Stage {
-  const r = pruneChannels(model, { ratio, criterion });
+/**
+ * Structured pruning that removes channels from every prunable group, ranked by filter norm or by
+ * their measured contribution to the next layers (on the fit images; the estimate ranks by L1 norm,
+ * which removes as many channels).
+ */
+export async function channelStage(model: Model, ratio: number, criterion: ChannelCriterion, input?: Pick<StageInput, 'data' | 'mode'>): Promise<Stage> {
+  let scores: (Float64Array | undefined)[] | undefined;
+  if (criterion === 'contribution' && input?.mode !== 'estimate') {
+    const images = calibrationImages(input?.data, `prune.criterion 'contribution'`, `or rank by 'l1'`);
+    scores = await channelContributions(model, { data: images, count: Math.min(images.count, input?.data.calibrationCount ?? DEFAULT_CALIBRATION_COUNT) });
+  }
+  const r = pruneChannels(model, { ratio, ...(criterion === 'contribution' ? { criterion: 'l1', ...(scores ? { scores } : {}) } : { criterion }) });
   const removed = r.groups.reduce((s, g) => s + g.removed.length, 0);
   const total = r.groups.reduce((s, g) => s + g.channels, 0);
+  const by = criterion === 'contribution' ? 'measured contribution to the next layers' : `${criterion.toUpperCase()} filter norm`;
   return {
     model: r.model,
-    summary: `removed ${removed} of ${total} channels in ${r.groups.length} group(s) by ${criterion.toUpperCase()} filter norm; ${r.blocked.length} left unpruned`,
+    summary: `removed ${removed} of ${total} channels in ${r.groups.length} group(s) by ${by}; ${r.blocked.length} left unpruned`,
     details: {
       kind: 'pruneChannel',
       groups: r.groups.map((g) => ({ producers: g.producers, depthwise: g.depthwise, channels: g.channels, kept: g.kept.length, removed: [...g.removed] })),
@@ -156,9 +172,24 @@ export function channelStage(model: Model, ratio: number, criterion: 'l1' | 'l2'
 export async function repairStage(pruned: Stage, o: { original: Model; repair: PruneRepair; input: StageInput }): Promise<Stage> {
   if (o.repair === 'none') return pruned;
   const { data, mode } = o.input;
-  const images = mode === 'estimate' ? blankImage(o.original) : data.fit;
-  if (!images) throw new WorkersError('BAD_ARGUMENT', `prune.repair '${o.repair}' needs calibration images: pass data.fit (the fit split), or set prune.repair 'none'`);
-  const count = Math.min(images.count, data.calibrationCount ?? 1000);
+  const images = mode === 'estimate' ? blankImage(o.original) : calibrationImages(data, `prune.repair '${o.repair}'`, `or set prune.repair 'none'`);
+  const count = Math.min(images.count, data.calibrationCount ?? DEFAULT_CALIBRATION_COUNT);
+  if (o.repair === 'reconstruct') {
+    const r = await fitLayers(pruned.model, {
+      original: o.original,
+      data: images,
+      count,
+      keptOutputs: keptOutputs(pruned.details),
+      ...(mode === 'estimate' ? { structureOnly: true } : {}),
+    });
+    const error = r.fitted.reduce((s, l) => s + l.errorAfter, 0) / Math.max(1, r.fitted.length);
+    return {
+      ...pruned,
+      model: r.model,
+      summary: `${pruned.summary}; ${r.fitted.length} layer(s) refitted to the unpruned outputs over ${count} images (mean relative output error ${error.toFixed(4)})`,
+      details: { ...pruned.details, repair: { method: 'reconstruct', images: count, corrected: [], fitted: r.fitted, skipped: r.skipped } } as StageDetails,
+    };
+  }
   const r = await correctBiases(pruned.model, {
     original: o.original,
     data: images,
@@ -209,11 +240,24 @@ export async function distillStage(o: { student: Model; teacher: Model; recipe: 
   };
 }
 
-/** Weight-only quantization, or static int8 (activations too) calibrated on the `fit` images. */
-export async function quantStage(model: Model, q: QuantRecipe, data: CompressData): Promise<Stage> {
-  const kind = `${q.granularity} ${q.symmetric ? 'symmetric' : 'asymmetric'}${q.clip === 'mse' ? ', ranges clipped by least squared error' : ''}`;
+/**
+ * Weight-only quantization (codes rounded to nearest, or chosen by `roundedWeights` on the fit
+ * images), or static int8 (activations too) calibrated on the `fit` images.
+ */
+export async function quantStage(model: Model, q: QuantRecipe, data: CompressData, mode: StageMode = 'compress'): Promise<Stage> {
+  const gptq = q.rounding === 'gptq' && q.activationBits === 32 && q.weightBits <= 8;
+  const kind = `${q.granularity} ${q.symmetric ? 'symmetric' : 'asymmetric'}${q.clip === 'mse' ? ', ranges clipped by least squared error' : ''}${gptq ? ', rounded by GPTQ on calibration images' : ''}`;
   if (q.activationBits === 32) {
-    const r = quantizeWeights(model, { bits: q.weightBits, granularity: q.granularity, symmetric: q.symmetric, ...(q.clip ? { clip: q.clip } : {}) });
+    const options = { bits: q.weightBits, granularity: q.granularity, symmetric: q.symmetric, ...(q.clip ? { clip: q.clip } : {}) };
+    if (gptq) {
+      const images = calibrationImages(data, `quant.rounding 'gptq'`, `or round to 'nearest'`);
+      const count = Math.min(images.count, data.calibrationCount ?? DEFAULT_CALIBRATION_COUNT);
+      const rounded = await roundedWeights(model, { ...options, data: images, count, ...(mode === 'estimate' ? { structureOnly: true } : {}) });
+      const r = quantizeWeights(rounded.model, { ...options, codes: rounded.codes });
+      const storage = [...new Set(r.tensors.map((t) => t.storage))].join('/') || 'float32';
+      return { model: r.model, summary: `quantized ${r.tensors.length} weight tensors to ${q.weightBits} bits (${kind}, ${storage}) over ${count} images`, details: { kind: 'quantWeights', tensors: r.tensors } };
+    }
+    const r = quantizeWeights(model, options);
     const storage = [...new Set(r.tensors.map((t) => t.storage))].join('/') || 'float32';
     return { model: r.model, summary: `quantized ${r.tensors.length} weight tensors to ${q.weightBits} bits (${kind}, ${storage})`, details: { kind: 'quantWeights', tensors: r.tensors } };
   }
@@ -231,6 +275,12 @@ export async function quantStage(model: Model, q: QuantRecipe, data: CompressDat
     summary: `static int8: ${r.integerNodes.length} integer nodes, ${r.activations} uint8 activations (${r.calibration.method} over ${r.calibration.images} images), ${q.weightBits}-bit ${kind} weights`,
     details: { kind: 'quantStatic', integerNodes: r.integerNodes, activations: r.activations, calibration: r.calibration, foldedBatchNorms: r.foldedBatchNorms },
   };
+}
+
+/** The fit images a data-driven step needs, or a clear error naming the step and its data-free alternative. */
+function calibrationImages(data: CompressData | undefined, step: string, alternative: string): Dataset {
+  if (!data?.fit) throw new WorkersError('BAD_ARGUMENT', `${step} needs calibration images: pass data.fit (the fit split), ${alternative}`);
+  return data.fit;
 }
 
 /** One all-zero image of the model's input shape: enough for static quantization to place its nodes. */

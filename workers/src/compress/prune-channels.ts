@@ -31,6 +31,11 @@ export interface PruneChannelsOptions {
   readonly ratio: number;
   /** Filter norm ranking channels. Default 'l1'. */
   readonly criterion?: NormCriterion;
+  /**
+   * Channel scores replacing the filter norms (higher keeps), per group of `channelGroups(model)`
+   * in its order — e.g. `channelContributions`, measured on data.
+   */
+  readonly scores?: readonly (Float64Array | undefined)[];
 }
 
 /** Channels a ratio removes from C: round(ratio · C), leaving at least one. */
@@ -56,9 +61,11 @@ export function pruneChannels(model: Model, options: PruneChannelsOptions): Prun
   const analysis = channelGroups(source);
   const edit = new GraphEdit(source);
   const groups: PrunedGroup[] = [];
-  for (const group of analysis.groups) {
+  for (const [i, group] of analysis.groups.entries()) {
     const removeCount = channelsRemoved(group.channels, ratio);
-    const kept = keptChannels(groupNorms(group, options.criterion ?? 'l1'), removeCount);
+    const scores = options.scores?.[i] ?? groupNorms(group, options.criterion ?? 'l1');
+    if (scores.length !== group.channels) throw new WorkersError('BAD_ARGUMENT', `group ${i} has ${group.channels} channels, got ${scores.length} scores`);
+    const kept = keptChannels(scores, removeCount);
     const keptSet = new Set(kept);
     const removed = Int32Array.from({ length: group.channels }, (_, c) => c).filter((c) => !keptSet.has(c));
     groups.push({

@@ -12,9 +12,12 @@ import {
   channelLayout,
   maxQuantizationError,
   quantizeTensor,
+  quantizeValue,
   quantRange,
   type QuantizedTensor,
 } from './math/quant-params.js';
+import type { Dataset } from '../data/dataset.js';
+import { fitLayers, type FittedLayer, type RoundingGrid } from './fit-layers.js';
 import type { WeightBits } from '../recipe/recipe.js';
 
 export interface QuantizeWeightsOptions {
@@ -32,6 +35,11 @@ export interface QuantizeWeightsOptions {
    * layer at 4 bits and 0.1 with it at 8, for 144 more bytes. Give 0 to quantize it like the rest.
    */
   readonly firstLayerBits?: number;
+  /**
+   * Codes already chosen for some weight tensors, by initializer name (see `roundedWeights`): used
+   * as they are instead of rounding each weight to its nearest code.
+   */
+  readonly codes?: ReadonlyMap<string, QuantizedTensor>;
 }
 
 /** The width a layer's weights get: the recipe's, or `firstLayerBits` for a first layer below it. */
@@ -99,7 +107,7 @@ export function quantizeWeights(model: Model, options: QuantizeWeightsOptions): 
     const w = layer.weight;
     const axis = perAxis ? layer.outAxis : undefined;
     const wBits = layerBits(bits, first.has(layer.node), options.firstLayerBits);
-    const q = weightCodes(w, { bits: wBits, symmetric: options.symmetric, axis, ...(options.clip ? { clip: options.clip } : {}) });
+    const q = options.codes?.get(w.name) ?? weightCodes(w, { bits: wBits, symmetric: options.symmetric, axis, ...(options.clip ? { clip: options.clip } : {}) });
     const type = codeType(q, wBits === 4);
     const output = namer.fresh(`${w.name}_dequantized`);
     const dq = dequantizeNode({ name: w.name, dims: w.dims, q, axis, type, output, namer });
@@ -112,6 +120,33 @@ export function quantizeWeights(model: Model, options: QuantizeWeightsOptions): 
   const nodes = target.graph.nodes.map((n) => (n.inputs.some((i) => renamed.has(i)) ? { ...n, inputs: n.inputs.map((i) => renamed.get(i) ?? i) } : n));
   const graph = dropUnusedInitializers({ ...target.graph, nodes: [...dequantizers, ...nodes], initializers: [...target.graph.initializers, ...added] });
   return { model: withGraph(target, graph), tensors };
+}
+
+/**
+ * Weight codes chosen on calibration images (`quant.rounding` 'gptq'): every layer is refitted to
+ * its outputs in `model` with its weights rounded one by one to the grid they would get (range by
+ * `clip`, first layers at `firstLayerBits`), each rounding error absorbed by the weights after it
+ * (see `fitLayers`). Returns the model with the rounded weights (and refitted biases) and their
+ * codes, for `quantizeWeights` to store.
+ */
+export async function roundedWeights(
+  model: Model,
+  o: QuantizeWeightsOptions & { readonly data: Dataset; readonly count: number; readonly structureOnly?: boolean },
+): Promise<{ model: Model; codes: ReadonlyMap<string, QuantizedTensor>; fitted: readonly FittedLayer[] }> {
+  const first = new Set([...inputLayers(model)].map((n) => n.name));
+  const perAxis = o.granularity === 'per-channel';
+  const grid = (layer: WeightLayer, fitted: Float32Array): RoundingGrid => {
+    const bits = layerBits(o.bits, first.has(layer.node.name), o.firstLayerBits);
+    const q = weightCodes({ ...layer.weight, data: fitted }, { bits, symmetric: o.symmetric, axis: perAxis ? layer.outAxis : undefined, ...(o.clip ? { clip: o.clip } : {}) });
+    const at = (channel: number) => (q.scales.length === 1 ? 0 : channel);
+    return {
+      q,
+      // Binary codes are signs (see `binarizeTensor`); wider ones the nearest of the channel's grid.
+      code: bits === 1 ? (v) => (v < 0 ? -1 : 1) : (v, channel) => quantizeValue(v, { scale: q.scales[at(channel)]!, zeroPoint: q.zeroPoints[at(channel)]! }, q.range),
+    };
+  };
+  const r = await fitLayers(model, { original: model, data: o.data, count: o.count, grid, ...(o.structureOnly ? { structureOnly: true } : {}) });
+  return { model: r.model, codes: r.codes, fitted: r.fitted };
 }
 
 /** Weights rounded to float16, declared 16-bit for the deploy format. */

@@ -6,7 +6,7 @@ import { floatTensor } from '../onnx/tensor.js';
 import { topologicalOrder } from '../onnx/topological-order.js';
 import { channelMoments, type ChannelMoments } from './calibrate.js';
 import { Namer, withGraph } from './graph/edit.js';
-import { weightLayer } from './graph/layers.js';
+import { layerBias, weightLayer } from './graph/layers.js';
 
 export interface CorrectBiasesOptions {
   /** The model before pruning: the reference whose output means are restored. */
@@ -106,7 +106,7 @@ export function correctLayer(model: Model, node: Node, o: { readonly scale: Floa
   const channels = layer.weight.dims[layer.outAxis]!;
   if (shift.length !== channels) throw new WorkersError('BAD_MODEL', `node "${node.name}" has ${channels} output channels, got ${shift.length} shifts`);
   const beta = layer.kind === 'Gemm' ? floatAttr(node, 'beta', 1) : 1;
-  const old = biasValues(layer.bias, channels, node);
+  const old = layerBias(layer, channels);
   const namer = new Namer(model.graph);
   const bias: Tensor = floatTensor(namer.fresh(`${node.name}.bias_corrected`), [channels], old.map((b, c) => scale[c]! * b + shift[c]! / beta));
   const added = [bias];
@@ -129,14 +129,4 @@ export function correctLayer(model: Model, node: Node, o: { readonly scale: Floa
   const replaced = new Set([layer.bias?.name, layer.weight.name]);
   const initializers = [...model.graph.initializers.filter((t) => !replaced.has(t.name) || used.has(t.name)), ...added];
   return withGraph(model, { nodes, initializers });
-}
-
-/** A bias as one float per output channel (a scalar or [1] Gemm C broadcast; zeros when absent). */
-function biasValues(bias: Tensor | undefined, channels: number, node: Node): Float32Array {
-  if (!bias) return new Float32Array(channels);
-  const data = bias.data as Float32Array;
-  if (!(data instanceof Float32Array)) throw new WorkersError('BAD_MODEL', `the bias of node "${node.name}" is not float32`);
-  if (data.length === channels) return Float32Array.from(data);
-  if (data.length === 1) return new Float32Array(channels).fill(data[0]!);
-  throw new WorkersError('BAD_MODEL', `the bias of node "${node.name}" has ${data.length} values for ${channels} output channels`);
 }

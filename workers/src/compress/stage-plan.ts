@@ -1,5 +1,5 @@
 import { WorkersError } from '../errors.js';
-import { PRUNE_DEFAULTS, type PRUNE_REPAIRS, type DistillRecipe, type QuantRecipe, type Recipe } from '../recipe/recipe.js';
+import { PRUNE_DEFAULTS, type PRUNE_CRITERIA, type PRUNE_REPAIRS, type DistillRecipe, type QuantRecipe, type Recipe } from '../recipe/recipe.js';
 
 /** A repair after pruning (see `correctBiases`). */
 export type PruneRepair = (typeof PRUNE_REPAIRS)[number];
@@ -15,7 +15,7 @@ export type PlannedStage =
       readonly criterion: 'magnitude' | 'lamp';
       readonly repair: PruneRepair;
     }
-  | { readonly stage: 'prune'; readonly kind: 'pruneChannel'; readonly ratio: number; readonly criterion: 'l1' | 'l2'; readonly repair: PruneRepair }
+  | { readonly stage: 'prune'; readonly kind: 'pruneChannel'; readonly ratio: number; readonly criterion: ChannelCriterion; readonly repair: PruneRepair }
   | { readonly stage: 'distill'; readonly kind: 'distill'; readonly recipe: DistillRecipe }
   | { readonly stage: 'quant'; readonly kind: 'quant'; readonly recipe: QuantRecipe };
 
@@ -34,7 +34,7 @@ export function stagePlan(recipe: Recipe): PlannedStage[] {
     plan.push(
       p.structure === 'channel'
         ? { stage: 'prune', kind: 'pruneChannel', ratio: p.ratio, criterion: channelCriterion(p.criterion ?? PRUNE_DEFAULTS.criterion), repair }
-        : { stage: 'prune', kind: 'pruneUnstructured', ratio: p.ratio, scope: p.scope ?? PRUNE_DEFAULTS.scope, criterion: p.criterion === 'lamp' ? 'lamp' : 'magnitude', repair },
+        : { stage: 'prune', kind: 'pruneUnstructured', ratio: p.ratio, scope: p.scope ?? PRUNE_DEFAULTS.scope, criterion: unstructuredCriterion(p.criterion ?? PRUNE_DEFAULTS.criterion), repair },
     );
   }
   if (recipe.distill) plan.push({ stage: 'distill', kind: 'distill', recipe: recipe.distill });
@@ -42,8 +42,17 @@ export function stagePlan(recipe: Recipe): PlannedStage[] {
   return plan;
 }
 
+/** What ranks channels: a filter norm, or the measured contribution to the next layers. */
+export type ChannelCriterion = 'l1' | 'l2' | 'contribution';
+
 /** A channel criterion; 'lamp' with channel pruning is refused when the recipe is parsed. */
-function channelCriterion(c: 'l1' | 'l2' | 'lamp'): 'l1' | 'l2' {
-  if (c === 'lamp') throw new WorkersError('BAD_RECIPE', `prune.criterion 'lamp' ranks single weights: use 'l1' or 'l2' with structure 'channel'`, { field: 'prune.criterion', value: c });
+function channelCriterion(c: (typeof PRUNE_CRITERIA)[number]): ChannelCriterion {
+  if (c === 'lamp') throw new WorkersError('BAD_RECIPE', `prune.criterion 'lamp' ranks single weights: use 'l1', 'l2' or 'contribution' with structure 'channel'`, { field: 'prune.criterion', value: c });
   return c;
+}
+
+/** An unstructured criterion; 'contribution' with unstructured pruning is refused when the recipe is parsed. */
+function unstructuredCriterion(c: (typeof PRUNE_CRITERIA)[number]): 'magnitude' | 'lamp' {
+  if (c === 'contribution') throw new WorkersError('BAD_RECIPE', `prune.criterion 'contribution' ranks channels: use 'l1', 'l2' or 'lamp' with structure 'unstructured'`, { field: 'prune.criterion', value: c });
+  return c === 'lamp' ? 'lamp' : 'magnitude';
 }

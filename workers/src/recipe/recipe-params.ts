@@ -8,6 +8,7 @@ import {
   PRUNE_STRUCTURES,
   WEIGHT_BITS,
   WEIGHT_CLIPS,
+  WEIGHT_ROUNDINGS,
   type Technique,
 } from './recipe.js';
 
@@ -97,6 +98,7 @@ export const RECIPE_PARAMS: { readonly [T in Technique]: { readonly [param: stri
     granularity: { kind: 'enum', choices: GRANULARITIES, entryDefault: 'per-channel', spaceDefault: 'per-channel' },
     symmetric: { kind: 'enum', choices: [false, true], describe: 'true or false', entryDefault: true, spaceDefault: true },
     clip: { kind: 'enum', choices: WEIGHT_CLIPS, kernelDefault: 'min-max' },
+    rounding: { kind: 'enum', choices: WEIGHT_ROUNDINGS, kernelDefault: 'nearest', relevant: (f) => f['activationBits'] === 32 && (f['weightBits'] as number) <= 8 },
   },
 };
 
@@ -111,7 +113,10 @@ export function crossFieldProblem(technique: Technique, fields: Readonly<Record<
   }
   // Channel pruning removes the same fraction from every group, so a cross-layer score has nothing to rank.
   if (technique === 'prune' && fields['structure'] === 'channel' && fields['criterion'] === 'lamp') {
-    return { field: 'criterion', message: `'lamp' ranks single weights: use 'l1' or 'l2' with structure 'channel'` };
+    return { field: 'criterion', message: `'lamp' ranks single weights: use 'l1', 'l2' or 'contribution' with structure 'channel'` };
+  }
+  if (technique === 'prune' && fields['structure'] === 'unstructured' && fields['criterion'] === 'contribution') {
+    return { field: 'criterion', message: `'contribution' ranks channels: use 'l1', 'l2' or 'lamp' with structure 'unstructured'` };
   }
   return undefined;
 }

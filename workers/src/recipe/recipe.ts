@@ -21,8 +21,8 @@ export interface LowRankRecipe {
 
 export const PRUNE_STRUCTURES = ['unstructured', 'channel'] as const;
 export const PRUNE_SCOPES = ['global', 'layer'] as const;
-export const PRUNE_CRITERIA = ['l1', 'l2', 'lamp'] as const;
-export const PRUNE_REPAIRS = ['none', 'bias', 'affine'] as const;
+export const PRUNE_CRITERIA = ['l1', 'l2', 'lamp', 'contribution'] as const;
+export const PRUNE_REPAIRS = ['none', 'bias', 'affine', 'reconstruct'] as const;
 /**
  * What the kernels apply when a prune recipe leaves `scope`, `criterion` or `repair` out. Repair is
  * off by default because it needs calibration images, which a recipe compressed without data does
@@ -37,16 +37,20 @@ export interface PruneRecipe {
   /** Unstructured only: one magnitude threshold over all layers, or one per layer. Default 'global'. */
   readonly scope?: (typeof PRUNE_SCOPES)[number];
   /**
-   * What ranks the weights. Channel: the filter norm, 'l1' or 'l2'. Unstructured: 'l1' and 'l2'
-   * rank single weights alike (|w|); 'lamp' ranks them by LAMP score (Lee et al. 2021), robust to
-   * per-layer scales, for a global threshold. Default 'l1'.
+   * What ranks the weights. Channel: the filter norm, 'l1' or 'l2', or 'contribution', the
+   * expected squared output each channel feeds into the next layers, measured on calibration
+   * images (see `channelContributions`). Unstructured: 'l1' and 'l2' rank single weights alike
+   * (|w|); 'lamp' ranks them by LAMP score (Lee et al. 2021), robust to per-layer scales, for a
+   * global threshold. Default 'l1'.
    */
   readonly criterion?: (typeof PRUNE_CRITERIA)[number];
   /**
    * Repair without training after pruning, from calibration images of the fit split (see
    * `correctBiases`): 'bias' restores every layer's per-channel output means through its bias,
-   * 'affine' restores means and standard deviations (filter and bias rescaled); 'none' leaves the
-   * pruned weights as they are. Default 'none'.
+   * 'affine' restores means and standard deviations (filter and bias rescaled); 'reconstruct'
+   * refits every layer's weights and bias by least squares to the unpruned model's outputs, pruned
+   * weights held at zero (see `fitLayers`); 'none' leaves the pruned weights as they are. Default
+   * 'none'.
    */
   readonly repair?: (typeof PRUNE_REPAIRS)[number];
 }
@@ -68,6 +72,7 @@ export type WeightBits = (typeof WEIGHT_BITS)[number];
 export const ACTIVATION_BITS = [8, 32] as const;
 export const GRANULARITIES = ['per-tensor', 'per-channel'] as const;
 export const WEIGHT_CLIPS = ['min-max', 'mse'] as const;
+export const WEIGHT_ROUNDINGS = ['nearest', 'gptq'] as const;
 
 export interface QuantRecipe {
   readonly weightBits: WeightBits;
@@ -81,6 +86,27 @@ export interface QuantRecipe {
    * range of least reconstruction error (see `quantizeTensor`), better at 4 bits and below.
    */
   readonly clip?: (typeof WEIGHT_CLIPS)[number];
+  /**
+   * How weight-only codes (activationBits 32, 1–8 bits) are chosen: 'nearest' (default) rounds each
+   * weight to its nearest code; 'gptq' rounds layer by layer on calibration images, each weight's
+   * rounding error absorbed by the weights after it so that the layer's outputs move least (see
+   * `fitLayers`), the data-aware rounding that holds at 4 bits and below.
+   */
+  readonly rounding?: (typeof WEIGHT_ROUNDINGS)[number];
+}
+
+/**
+ * Whether compressing by the recipe needs images (the fit split): distillation, static int8,
+ * repair after pruning, data-aware channel scores and rounding all calibrate or train on them.
+ */
+export function recipeNeedsData(recipe: Recipe): boolean {
+  const { prune, quant } = recipe;
+  return (
+    recipe.distill !== undefined ||
+    quant?.activationBits === 8 ||
+    (quant?.rounding === 'gptq' && quant.weightBits <= 8) ||
+    (prune !== undefined && prune.ratio > 0 && ((prune.repair ?? PRUNE_DEFAULTS.repair) !== 'none' || prune.criterion === 'contribution'))
+  );
 }
 
 /** A prune recipe with the kernel defaults filled in (what {@link parseRecipe} returns). */

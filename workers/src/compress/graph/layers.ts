@@ -1,3 +1,4 @@
+import { WorkersError } from '../../errors.js';
 import { intAttr } from '../../onnx/attributes.js';
 import { DataType, type FloatTensor, type Model, type Node, type Tensor } from '../../onnx/model.js';
 import { topologicalOrder } from '../../onnx/topological-order.js';
@@ -43,6 +44,17 @@ export function weightLayer(node: Node, inits: ReadonlyMap<string, Tensor>): Wei
     default:
       return undefined;
   }
+}
+
+/** A layer's bias as one float per output channel (a scalar or [1] Gemm C broadcast; zeros when absent). */
+export function layerBias(layer: WeightLayer, channels: number): Float32Array {
+  const { bias, node } = layer;
+  if (!bias) return new Float32Array(channels);
+  const data = bias.data as Float32Array;
+  if (!(data instanceof Float32Array)) throw new WorkersError('BAD_MODEL', `the bias of node "${node.name}" is not float32`);
+  if (data.length === channels) return Float32Array.from(data);
+  if (data.length === 1) return new Float32Array(channels).fill(data[0]!);
+  throw new WorkersError('BAD_MODEL', `the bias of node "${node.name}" has ${data.length} values for ${channels} output channels`);
 }
 
 /** Every weight layer of a model, in file order. */
