@@ -28,6 +28,7 @@ export const RUN = graphql(`
   query DashboardRun($id: ID!) {
     run(id: $id) {
       ...DashboardRun
+      registeredDataset { id name shape imageCount classes { name } }
       front { version members { id } }
     }
   }
@@ -72,6 +73,7 @@ export const FORM_CHOICES = graphql(`
   query DashboardFormChoices {
     models { id name params macs baselineAccuracy inputShape }
     devices { id name kind ramBytes storageBytes calibrated }
+    datasets { id name shape imageCount classes { name } createdAt }
   }
 `);
 

@@ -103,6 +103,19 @@ function infeasibleEstimates(candidates: readonly DashboardCandidate[], axis: XA
   return out;
 }
 
+/**
+ * The accuracy axis, in percent (the scale's `percent` applies before its domain), over the drawn
+ * accuracies `ys` (measured, and the floor the ruled-out sit on): 0–100 before anything is
+ * measured; ±5 points around a single value (a zero-width domain draws no usable ticks);
+ * otherwise the scale's own.
+ */
+function yDomain(ys: readonly number[], measured: number): [number, number] | undefined {
+  if (measured === 0) return [0, 100];
+  const low = Math.min(...ys) * 100;
+  const high = Math.max(...ys) * 100;
+  return high > low ? undefined : [Math.max(0, low - 5), Math.min(100, high + 5)];
+}
+
 /** Draws the plot; `open` is called with a candidate id when a point is clicked. */
 export function paretoPlot(o: { points: readonly Point[]; run: DashboardRun; axis: XAxis; width: number; open(id: string): void }): Element {
   const { points, run, axis } = o;
@@ -126,7 +139,7 @@ export function paretoPlot(o: { points: readonly Point[]; run: DashboardRun; axi
     marginLeft: 56,
     grid: true,
     x: { label: `${X_AXES[axis].label} (${X_AXES[axis].unit}) →`, nice: true, zero: true },
-    y: { label: '↑ accuracy (val, %)', percent: true, nice: true, domain: ys.length > 0 ? undefined : [0, 1] },
+    y: { label: '↑ accuracy (val, %)', percent: true, nice: true, domain: yDomain(all.map((p) => p.y), measured.length) },
     color: { domain: ['front', 'dominated', 'infeasible'], range: ['#1f6feb', '#8b949e', '#d1242f'], legend: true },
     marks: [
       limit !== null && limitShown ? Plot.ruleX([limit], { stroke: '#d1242f', strokeDasharray: '6,4' }) : null,

@@ -314,6 +314,7 @@ export interface NexusGenFieldTypes {
     model: NexusGenRootTypes['Model']; // Model!
     device: NexusGenRootTypes['Device']; // Device!
     dataset: string; // String!
+    registeredDataset: NexusGenRootTypes['Dataset'] | null; // Dataset
     constraints: NexusGenRootTypes['Constraints']; // Constraints!
     objectives: string[]; // [String!]!
     budget: NexusGenRootTypes['Budget']; // Budget!
@@ -525,6 +526,7 @@ export interface NexusGenFieldTypeNames {
     model: 'Model'
     device: 'Device'
     dataset: 'String'
+    registeredDataset: 'Dataset'
     constraints: 'Constraints'
     objectives: 'String'
     budget: 'Budget'

@@ -1,21 +1,12 @@
-import { BUILTIN_DATASET, isStoreError, resolveDataset, selectCandidate } from '@frontier/search';
+import { BUILTIN_DATASET, resolveDataset, selectCandidate } from '@frontier/search';
 import { arg, idArg, intArg, nonNull, queryType, stringArg } from 'nexus';
 import { toMissView, toSearchConstraints } from '../constraints.js';
 import { paginate } from '../cursor.js';
 import { frontMembers, frontView } from '../front-view.js';
+import { orNull } from '../or-null.js';
 
 /** The dataset fronts are kept for unless a query names another (a registered one by id or name). */
 const DEFAULT_DATASET = BUILTIN_DATASET;
-
-/** `undefined` → null for a get of an unknown id (nullable by the contract), other errors rethrown. */
-async function orNull<T>(load: Promise<T>): Promise<T | null> {
-  try {
-    return await load;
-  } catch (err) {
-    if (isStoreError(err, 'NOT_FOUND')) return null;
-    throw err;
-  }
-}
 
 export const Query = queryType({
   definition(t) {

@@ -1,8 +1,9 @@
-import { parseConstraints } from '@frontier/search';
+import { BUILTIN_DATASET, parseConstraints } from '@frontier/search';
 import { intArg, list, nonNull, objectType, stringArg, arg } from 'nexus';
 import { toConstraintsArgs } from '../constraints.js';
 import { paginate } from '../cursor.js';
 import { frontView } from '../front-view.js';
+import { orNull } from '../or-null.js';
 
 export const RunProgress = objectType({
   name: 'RunProgress',
@@ -38,7 +39,12 @@ export const SearchRun = objectType({
     t.nonNull.field('status', { type: 'RunStatus' });
     t.nonNull.field('model', { type: 'Model', resolve: (r, _a, ctx) => ctx.loaders.model.load(r.modelId) });
     t.nonNull.field('device', { type: 'Device', resolve: (r, _a, ctx) => ctx.loaders.device.load(r.deviceId) });
-    t.nonNull.string('dataset');
+    t.nonNull.string('dataset', { description: 'The built-in `fashion-mnist`, or the id of the registered dataset searched on.' });
+    t.field('registeredDataset', {
+      type: 'Dataset',
+      description: 'The registered dataset the run searches on (name, shape, classes); null for the built-in fashion-mnist.',
+      resolve: (r, _a, ctx) => (r.dataset === BUILTIN_DATASET ? null : orNull(ctx.store.getDataset(r.dataset))),
+    });
     t.nonNull.field('constraints', { type: 'Constraints', resolve: (r) => parseConstraints(r.constraints) });
     t.nonNull.list.nonNull.string('objectives', { resolve: (r) => (Array.isArray(r.objectives) ? r.objectives.map(String) : []) });
     t.nonNull.field('budget', { type: 'Budget' });

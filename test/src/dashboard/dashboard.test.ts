@@ -1,6 +1,7 @@
 // The dashboard in a real browser (Debian's chromium driven by playwright-core) against a real
 // server: start a search from the form, watch the Pareto plot gain points live, open a candidate,
-// download its model and check its bytes, and the token field of a server that needs tokens.
+// download its model and check its bytes; choose a registered dataset in the form (and see the
+// server refuse one the model cannot take); and the token field of a server that needs tokens.
 // Screenshots go to test/artifacts/ (ignored by git). Skipped only when chromium is missing.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,14 +11,31 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseTokens } from '@frontier/api';
 import { writeModel } from '@frontier/workers';
-import { cnnModel } from '@frontier/workers/testing';
-import { data, startTestServer, type TestServer } from '../support/api-server.js';
+import { cnnModel, writeSyntheticImageFolder } from '@frontier/workers/testing';
+import { data, gql, startTestServer, type TestServer } from '../support/api-server.js';
 import { chromiumMissing, DASHBOARD_DIR, launchChromium, openPage, plotted, until } from '../support/browser.js';
 import { repoRoot } from '../support/frontier-cli.js';
 
 /** Between the fastest and the slowest recipes of this search on the STM32H7 (0.25–0.49 ms predicted). */
 const MAX_LATENCY_MS = 0.4;
 const ARTIFACTS = join(repoRoot, 'test', 'artifacts');
+
+interface Registered {
+  readonly id: string;
+  readonly name: string;
+  readonly sha256: string;
+}
+
+/**
+ * Registers a small synthetic image folder (`classes` classes × 8 images of `size`) over the API,
+ * as a user would before opening the dashboard.
+ */
+async function registerImageFolder(t: TestServer, o: { name: string; size: readonly [number, number]; classes: number }): Promise<Registered> {
+  const root = join(t.dataDir, 'images', o.name);
+  await writeSyntheticImageFolder({ root, perClass: 8, size: o.size, classes: Array.from({ length: o.classes }, (_, k) => `class-${k}`) });
+  const { registerDataset } = await data(t.url, 'mutation($n: String!, $p: String!) { registerDataset(input: { name: $n, path: $p }) { id name sha256 } }', { variables: { n: o.name, p: root } });
+  return registerDataset as Registered;
+}
 
 describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
   let browser: Browser;
@@ -29,8 +47,16 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
 
   describe('without tokens', () => {
     let t: TestServer;
+    /**
+     * Images the zoo's fashion-mlp takes (input [1, 1, 28, 28]: 3 channels become gray; 10 classes,
+     * as it predicts), and images it does not.
+     */
+    let fits: Registered;
+    let misfits: Registered;
     before(async () => {
       t = await startTestServer({ dashboardDir: DASHBOARD_DIR });
+      fits = await registerImageFolder(t, { name: 'shapes-28', size: [28, 28], classes: 10 });
+      misfits = await registerImageFolder(t, { name: 'shapes-16', size: [16, 16], classes: 3 });
     });
     after(() => t.stop());
 
@@ -43,6 +69,12 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
       const { models } = await data(t.url, '{ models { id name } }');
       const mlp = (models as { id: string; name: string }[]).find((m) => m.name === 'fashion-mlp')!;
       await page.locator('#model').selectOption(mlp.id);
+      // The built-in dataset first and chosen, then the registered ones with their classes, images and shape.
+      const options = await page.locator('#dataset option').evaluateAll((os) => os.map((o) => ({ value: o.getAttribute('value') ?? '', text: o.textContent ?? '' })));
+      assert.deepEqual(options.map((o) => o.value), ['', misfits.id, fits.id], 'built in, then by name');
+      assert.match(options[0]!.text, /^fashion-mnist — 10 classes, 70\.0 k images of \[1, 28, 28\]/);
+      assert.match(options[2]!.text, /^shapes-28 — 10 classes, 80 images of \[3, 28, 28\]/);
+      assert.equal(await page.locator('#dataset').inputValue(), '');
       await page.locator('#device').selectOption('stm32h7');
       await page.locator('#max-ram-kb').fill('256');
       await page.locator('#max-latency-ms').fill(String(MAX_LATENCY_MS));
@@ -64,9 +96,11 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
       await page.locator('.page-head .badge', { hasText: 'DONE' }).waitFor({ timeout: 60_000 });
 
       // The plot agrees with the server: every DONE candidate of the run drawn, the limit drawn.
-      const { run } = await data(t.url, `query($id: ID!) { run(id: $id) { status progress { done } front { members { id } }
+      const { run } = await data(t.url, `query($id: ID!) { run(id: $id) { status dataset registeredDataset { id } progress { done } front { members { id } }
         candidates(first: 50) { edges { node { id status latency { ms } estimates } } } } }`, { variables: { id: runId } });
       assert.equal(run.status, 'DONE');
+      assert.deepEqual([run.dataset, run.registeredDataset], ['fashion-mnist', null], 'the form left the dataset to the server default');
+      await page.locator('#run-dataset', { hasText: 'fashion-mnist' }).waitFor();
       assert.equal(await plotted(page), run.progress.done);
       assert.ok(run.front.members.length > 0, 'the run found a front under the limits');
       // Infeasible, faded: measured over the limit, or ruled out by the pre-screen (drawn at their estimate).
@@ -115,6 +149,56 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
       await page.getByText('the pre-screen ruled it out').waitFor();
       assert.equal(await page.locator('.metrics td', { hasText: ' ms' }).count(), 1, 'its estimated latency');
 
+      assert.deepEqual(errors, []);
+    });
+
+    it('searches on the registered dataset chosen in the form, and shows the server\'s refusal of one the model cannot take', async () => {
+      const { page, errors } = await openPage(browser, `${t.url}/#/new`);
+      const { models } = await data(t.url, '{ models { id name } }');
+      const mlp = (models as { id: string; name: string }[]).find((m) => m.name === 'fashion-mlp')!;
+      await page.locator('#model').selectOption(mlp.id);
+      assert.equal(await page.locator('#model-file').isVisible(), false, 'the upload fields show only for "Upload an ONNX file…"');
+      await page.locator('#dataset').selectOption(misfits.id);
+      await page.locator('#shapes', { hasText: 'model input [1, 1, 28, 28] · dataset images [3, 16, 16]' }).waitFor();
+      await page.locator('#budget-evaluations').fill('2');
+      await page.locator('#sampler').selectOption('random');
+      const before = (await data(t.url, '{ runs { totalCount } }')).runs.totalCount as number;
+
+      // The server checks the shapes at run creation; the form shows its message, word for word.
+      await page.locator('#start-search').click();
+      const alert = page.locator('#search-form [role=alert]');
+      await alert.waitFor();
+      const refused = await gql(t.url, 'mutation($m: ID!, $d: ID!) { startSearch(input: { modelId: $m, deviceId: "stm32h7", datasetId: $d, budget: { evaluations: 2 } }) { id } }', { variables: { m: mlp.id, d: misfits.id } });
+      const message = refused.body.errors?.[0]?.message ?? '';
+      assert.match(message, /the model's input \[1, 1, 28, 28\] does not take the dataset's images \[3, 16, 16\]/);
+      assert.equal(await alert.textContent(), message);
+      assert.match(page.url(), /#\/new$/, 'the form stays, to choose again');
+      assert.equal(await page.locator('#start-search').isEnabled(), true);
+      assert.equal((await data(t.url, '{ runs { totalCount } }')).runs.totalCount, before, 'no run created');
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-dataset-refused.png'), fullPage: true });
+
+      await page.locator('#dataset').selectOption(fits.id);
+      await page.locator('#shapes', { hasText: 'dataset images [3, 28, 28]' }).waitFor();
+      await page.locator('#start-search').click();
+      await page.waitForURL(/#\/runs\/[^/]+$/);
+      const runId = decodeURIComponent(page.url().split('/').pop()!);
+      const { run } = await data(t.url, 'query($id: ID!) { run(id: $id) { dataset registeredDataset { id name sha256 } model { id } } }', { variables: { id: runId } });
+      assert.equal(run.dataset, fits.id, 'the run searches on the dataset chosen');
+      assert.deepEqual(run.registeredDataset, { id: fits.id, name: 'shapes-28', sha256: fits.sha256 });
+      assert.equal(run.model.id, mlp.id);
+      const shown = page.locator('#run-dataset');
+      await shown.filter({ hasText: /^shapes-28 — 10 classes, 80 images of \[3, 28, 28\]/ }).waitFor();
+      assert.equal(await shown.getAttribute('data-dataset-id'), fits.id);
+      await page.locator('.page-head .badge', { hasText: 'DONE' }).waitFor({ timeout: 60_000 });
+      const { run: done } = await data(t.url, 'query($id: ID!) { run(id: $id) { progress { done } candidates { edges { node { status accuracy failure } } } } }', { variables: { id: runId } });
+      assert.equal(done.progress.done, 2, `both evaluations ran on its images: ${JSON.stringify(done)}`);
+      // The accuracy axis spans what was measured, in percent, even when every value is the same
+      // (near chance on these few synthetic images).
+      const accuracies = (done.candidates.edges as { node: { accuracy: number } }[]).map((e) => e.node.accuracy * 100);
+      const ticks = (await page.locator('#pareto [aria-label="y-axis tick label"] text').allTextContents()).map(Number);
+      assert.ok(ticks.length >= 2 && ticks.every(Number.isFinite), `y ticks ${JSON.stringify(ticks)}`);
+      assert.ok(Math.min(...ticks) <= Math.min(...accuracies) && Math.max(...accuracies) <= Math.max(...ticks), `y ticks ${JSON.stringify(ticks)} span ${JSON.stringify(accuracies)}`);
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-run-dataset.png'), fullPage: true });
       assert.deepEqual(errors, []);
     });
   });

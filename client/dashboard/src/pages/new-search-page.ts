@@ -1,6 +1,7 @@
-// Starting a search: a registered model (the zoo or an earlier upload) or a new ONNX file, a
-// device, limits, a budget.
+// Starting a search: a registered model (the zoo or an earlier upload) or a new ONNX file, the
+// dataset to search on (the built-in one or a registered one), a device, limits, a budget.
 import { request, uploadModel } from '../api.js';
+import { BUILTIN_DATASET, builtinLabel, datasetLabel, shapeText } from '../dataset-label.js';
 import { FORM_CHOICES, START_SEARCH } from '../documents.js';
 import { h, replace } from '../dom.js';
 import { errorLine, showError } from '../show-error.js';
@@ -14,7 +15,7 @@ const UPLOAD = '__upload__';
 const SAMPLERS = ['gp', 'tpe', 'nsga2', 'random', 'grid'];
 
 export function newSearchPage(root: HTMLElement): () => void {
-  replace(root, h('h1', null, 'New search'), h('p', { class: 'muted' }, 'Loading models and devices…'));
+  replace(root, h('h1', null, 'New search'), h('p', { class: 'muted' }, 'Loading models, datasets and devices…'));
   request(FORM_CHOICES, {})
     .then((choices) => renderForm(root, choices))
     .catch((err: unknown) => showError(root, err));
@@ -40,6 +41,17 @@ function renderForm(root: HTMLElement, choices: Choices): void {
   file.addEventListener('change', () => {
     if (!name.value && file.files?.[0]) name.value = file.files[0].name.replace(/\.onnx$/i, '').replace(/[^A-Za-z0-9._-]/g, '-');
   });
+  const dataset = datasetSelect(choices.datasets);
+  // The shapes side by side; whether they fit is the server's call (it names both when they do not).
+  const shapes = h('p', { id: 'shapes', class: 'hint' });
+  const showShapes = () => {
+    const m = choices.models.find((x) => x.id === model.value);
+    const d = choices.datasets.find((x) => x.id === dataset.value);
+    replace(shapes, `model input ${m ? shapeText(m.inputShape) : 'read from the uploaded file'} · dataset images ${shapeText(d?.shape ?? BUILTIN_DATASET.shape)} (C, H, W)`);
+  };
+  model.addEventListener('change', showShapes);
+  dataset.addEventListener('change', showShapes);
+  showShapes();
   const device = h(
     'select',
     { id: 'device', name: 'device', required: true },
@@ -59,7 +71,7 @@ function renderForm(root: HTMLElement, choices: Choices): void {
   const form = h(
     'form',
     { class: 'search-form', id: 'search-form' },
-    h('fieldset', null, h('legend', null, 'What to compress, for what'), h('label', { htmlFor: 'model' }, 'Model'), model, upload, h('label', { htmlFor: 'device' }, 'Device'), device),
+    h('fieldset', null, h('legend', null, 'What to compress, for what'), h('label', { htmlFor: 'model' }, 'Model'), model, upload, h('label', { htmlFor: 'dataset' }, 'Dataset'), dataset, shapes, h('label', { htmlFor: 'device' }, 'Device'), device),
     h('fieldset', null, h('legend', null, 'Limits (leave empty for none)'), latencyLabel, latency, ramLabel, ram, flashLabel, flash, accLabel, accuracy),
     h('fieldset', null, h('legend', null, 'Budget (whichever ends first)'), evalLabel, evaluations, secLabel, seconds, h('label', { htmlFor: 'sampler' }, 'Sampler'), sampler, seedLabel, seed),
     submit,
@@ -92,6 +104,8 @@ function renderForm(root: HTMLElement, choices: Choices): void {
     const input: Input = {
       modelId,
       deviceId: device.value,
+      // The built-in dataset is the server's default: a run that names none searches on it.
+      ...(dataset.value ? { datasetId: dataset.value } : {}),
       constraints: { maxLatencyMs: num(latency), maxRamKb: num(ram), maxFlashKb: num(flash), minAccuracy: minAccuracy === undefined ? undefined : minAccuracy / 100 },
       budget: { evaluations: num(evaluations), seconds: num(seconds) },
       seed: num(seed),
@@ -102,4 +116,22 @@ function renderForm(root: HTMLElement, choices: Choices): void {
   }
 
   replace(root, h('h1', null, 'New search'), form);
+}
+
+/**
+ * The built-in dataset first and chosen (value '': the run names none), then the registered ones
+ * by name; a name registered more than once tells its registrations apart by date.
+ */
+function datasetSelect(datasets: Choices['datasets']): HTMLSelectElement {
+  const names = new Map<string, number>();
+  for (const d of datasets) names.set(d.name, (names.get(d.name) ?? 0) + 1);
+  return h(
+    'select',
+    { id: 'dataset', name: 'dataset' },
+    h('option', { value: '', selected: true }, builtinLabel()),
+    datasets.map((d) => {
+      const label = datasetLabel({ name: d.name, shape: d.shape, imageCount: d.imageCount, classes: d.classes.length });
+      return h('option', { value: d.id }, (names.get(d.name) ?? 0) > 1 ? `${label}, registered ${new Date(d.createdAt).toLocaleString()}` : label);
+    }),
+  );
 }

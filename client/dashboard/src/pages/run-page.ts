@@ -1,6 +1,7 @@
 // One run: its settings and progress, the Pareto plot and the candidates, all kept current from the
 // `searchProgress` subscription (a snapshot first, then each candidate, front and status change).
 import { request, subscribe } from '../api.js';
+import { BUILTIN_DATASET, builtinLabel, datasetLabel } from '../dataset-label.js';
 import { CANCEL_SEARCH, RUN, RUN_CANDIDATES, SEARCH_PROGRESS } from '../documents.js';
 import type { ResultOf } from '../../../src/graphql/graphql.js';
 import { h, replace } from '../dom.js';
@@ -11,8 +12,12 @@ import { budgetText, bytesOrDash, formatRecipe, limitsText, percent, progressBar
 
 const AXIS_KEY = 'frontier.axis';
 
+type RegisteredDataset = NonNullable<NonNullable<ResultOf<typeof RUN>['run']>['registeredDataset']>;
+
 interface State {
   run: DashboardRun;
+  /** The registered dataset searched on (read once: events do not change it); null for the built-in one. */
+  readonly dataset: RegisteredDataset | null;
   frontIds: Set<string>;
   readonly candidates: Map<string, DashboardCandidate>;
 }
@@ -43,7 +48,7 @@ export function runPage(root: HTMLElement, runId: string): () => void {
   const render = () => {
     frame = 0;
     if (!state) return;
-    renderHead(head, state.run);
+    renderHead(head, state.run, state.dataset);
     const candidates = [...state.candidates.values()].sort((a, b) => a.seq - b.seq);
     const points = paretoPoints({ candidates, run: state.run, axis, front: state.frontIds });
     replace(plotBox, paretoPlot({ points, run: state.run, axis, width: Math.max(480, plotBox.clientWidth || 860), open }));
@@ -73,8 +78,8 @@ export function runPage(root: HTMLElement, runId: string): () => void {
   const load = async () => {
     const d = await request(RUN, { id: runId });
     if (!d.run) throw new Error(`no run ${runId}`);
-    const { front, ...run } = d.run;
-    state = { run, frontIds: new Set(front.members.map((m) => m.id)), candidates: new Map() };
+    const { front, registeredDataset, ...run } = d.run;
+    state = { run, dataset: registeredDataset, frontIds: new Set(front.members.map((m) => m.id)), candidates: new Map() };
     // Live first, so that nothing that happens while the pages are read is missed.
     if (run.status === 'RUNNING' || run.status === 'QUEUED') goLive();
     let after: string | null = null;
@@ -87,7 +92,7 @@ export function runPage(root: HTMLElement, runId: string): () => void {
   };
   load().catch((err: unknown) => showError(head, err));
 
-  function renderHead(target: HTMLElement, run: DashboardRun): void {
+  function renderHead(target: HTMLElement, run: DashboardRun, dataset: RegisteredDataset | null): void {
     const active = run.status === 'RUNNING' || run.status === 'QUEUED';
     const cancel = h('button', { type: 'button', class: 'danger', onclick: () => {
       cancel.disabled = true;
@@ -101,7 +106,7 @@ export function runPage(root: HTMLElement, runId: string): () => void {
         { class: 'facts' },
         fact('model', run.model.name),
         fact('device', run.device.name),
-        fact('dataset', run.dataset),
+        fact('dataset', datasetFact(run, dataset)),
         fact('limits', limitsText(run)),
         fact('budget', budgetText(run)),
         fact('progress', progressBar(run)),
@@ -118,6 +123,13 @@ export function runPage(root: HTMLElement, runId: string): () => void {
     stopLive?.();
     if (frame) cancelAnimationFrame(frame);
   };
+}
+
+/** The dataset's name, classes, images and shape (the id on hover); the built-in one by its facts. */
+function datasetFact(run: DashboardRun, dataset: RegisteredDataset | null): HTMLElement {
+  if (!dataset) return h('span', { id: 'run-dataset', data: { datasetId: run.dataset } }, run.dataset === BUILTIN_DATASET.name ? builtinLabel() : run.dataset);
+  const label = datasetLabel({ name: dataset.name, shape: dataset.shape, imageCount: dataset.imageCount, classes: dataset.classes.length });
+  return h('span', { id: 'run-dataset', title: `dataset ${dataset.id}`, data: { datasetId: dataset.id } }, label);
 }
 
 /** `{ kind: 'tpe', startup: 8 }` → "tpe (startup 8)". */
