@@ -2,12 +2,14 @@ import { fillBatch, type Dataset } from '../data/dataset.js';
 import { Rng } from '../data/rng.js';
 import { WorkersError } from '../errors.js';
 import { fixedBatch, type Model } from '../onnx/model.js';
+import { inferShapes } from '../onnx/shape-inference.js';
 import { augmentBatch, type AugmentSpec } from './augment.js';
 import { FeatureSource } from './feature-source.js';
 import type { LossSpec } from './loss.js';
 import type { OptimizerSpec } from './optimizer.js';
 import { learningRateFactor, type ScheduleSpec } from './schedule.js';
 import { splitFrozenPrefix } from './split-frozen-prefix.js';
+import { logitsValue } from './training-graph.js';
 import { trainableParameters, type LayerSelection } from './trainable-parameters.js';
 import { Trainer, withInitializers } from './trainer.js';
 
@@ -102,7 +104,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       optimizer: options.optimizer ?? { kind: 'adam', learningRate: 1e-3 },
       ...(options.masks ? { masks: options.masks } : {}),
     });
-    const run = await loop({ ...options, batchSize, trainer, source });
+    const run = await loop({ ...options, batchSize, trainer, source, classes: outputClasses(options.model, train) });
     return {
       model: withInitializers(options.model, trainer.trainedValues()),
       trained,
@@ -114,10 +116,23 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   }
 }
 
-async function loop(o: FitOptions & { batchSize: number; trainer: Trainer; source: FeatureSource }) {
+/**
+ * The classes the model scores (the width of its logits), which the one-hot labels must match: a
+ * model may score more classes than a dataset uses (its extra outputs are trained towards 0), never
+ * fewer.
+ */
+function outputClasses(model: Model, train: Dataset): number {
+  const dims = inferShapes(model, { batch: 1 }).values.get(logitsValue(model))?.dims;
+  const classes = typeof dims?.at(-1) === 'number' ? (dims.at(-1) as number) : train.classes;
+  if (classes < train.classes) {
+    throw new WorkersError('BAD_DATASET', `the model scores ${classes} classes but ${train.name} has ${train.classes}`);
+  }
+  return classes;
+}
+
+async function loop(o: FitOptions & { batchSize: number; trainer: Trainer; source: FeatureSource; classes: number }) {
   const rng = new Rng(o.seed);
-  const { train, batchSize } = o;
-  const classes = train.classes;
+  const { train, batchSize, classes } = o;
   const stepsPerEpoch = Math.ceil(train.count / batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const baseLr = (o.optimizer ?? { learningRate: 1e-3 }).learningRate;
