@@ -19,6 +19,7 @@ describe('stagePlan', () => {
     assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured' } }), [{ stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'global', criterion: 'magnitude', repair: 'none' }]);
     assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'unstructured', scope: 'layer' } })[0], { stage: 'prune', kind: 'pruneUnstructured', ratio: 0.3, scope: 'layer', criterion: 'magnitude', repair: 'none' });
     assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'channel', repair: 'affine' } })[0], { stage: 'prune', kind: 'pruneChannel', ratio: 0.3, criterion: 'l1', repair: 'affine' });
+    assert.deepEqual(stagePlan({ prune: { ratio: 0.3, structure: 'channel', criterion: 'contribution', repair: 'reconstruct' } })[0], { stage: 'prune', kind: 'pruneChannel', ratio: 0.3, criterion: 'contribution', repair: 'reconstruct' });
     assert.deepEqual(stagePlan({}), []);
   });
 
@@ -28,6 +29,9 @@ describe('stagePlan', () => {
     const recipes: Recipe[] = [
       { lowRank: { rankRatio: 0.5 }, prune: { ratio: 0.25, structure: 'channel' }, quant },
       { prune: { ratio: 0.6, structure: 'unstructured' }, quant: { ...quant, weightBits: 4, activationBits: 32 } },
+      // Data-driven repair and rounding add biases and change no shape; the estimate runs neither.
+      { prune: { ratio: 0.25, structure: 'channel', criterion: 'contribution', repair: 'reconstruct' }, quant: { ...quant, weightBits: 3, activationBits: 32, rounding: 'gptq' } },
+      { prune: { ratio: 0.5, structure: 'unstructured', criterion: 'lamp', repair: 'reconstruct' } },
     ];
     for (const recipe of recipes) {
       const [estimate, compressed] = await Promise.all([estimateRecipe(cnnModel(), recipe, device), compress(cnnModel(), recipe, { fit, calibrationCount: 16 })]);
