@@ -1,4 +1,3 @@
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { parse, type DocumentNode, type GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
@@ -11,7 +10,7 @@ export interface Limits {
   readonly maxAliases: number;
   /** Lexical tokens in one document. */
   readonly maxTokens: number;
-  /** graphql-armor's cost: objects 2, scalars 1, times a factor 1.5 per level of depth. */
+  /** Values an operation may resolve, counted per field and list item (see `costEstimator` in query-cost.ts). */
   readonly maxCost: number;
   /** Body of a GraphQL request. */
   readonly bodyBytes: number;
@@ -43,7 +42,11 @@ export function resolveLimits(partial: Partial<Limits> = {}): Limits {
   return limits;
 }
 
-/** Validation rules for depth, aliases and cost (graphql-armor), added to GraphQL's own. */
+/**
+ * Validation rules for depth and aliases (graphql-armor), added to GraphQL's own. The cost limit
+ * needs the request's variables (a page size may be one), so it is checked once the operation is
+ * resolved: `costRefusal` in query-cost.ts.
+ */
 export function limitRules(limits: Limits): ValidationRule[] {
   // Reported as validation errors (400 GRAPHQL_VALIDATION_FAILED); by default the rules throw,
   // which servers turn into a 500.
@@ -51,7 +54,6 @@ export function limitRules(limits: Limits): ValidationRule[] {
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }),
     maxAliasesRule({ n: limits.maxAliases, ...report }),
-    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }),
   ];
 }
 
