@@ -29,7 +29,7 @@ export const DEFAULT_LIMITS: Limits = {
   // The largest page a user may ask for, with every field, fits with room to spare. One page of 100
   // candidates (MAX_PAGE), every Candidate field walked from the schema (test/src/api/
   // api-operations.test.ts): per candidate 117 values (16 of its own scalars, latency 4, artifact 3,
-  // stages 1 + 4 × 8 = 33, its run with every field but pages 61), plus per item its edge, cursor and
+  // stages 1 + 4 × 9 = 37, its run with every field but pages 57), plus per item its edge, cursor and
   // node 3, and pageInfo (every field, 5) and totalCount 1, counted per item (see costEstimator):
   // run 1 + candidates (1 + 100 × 126) = 12 602. 20 000 leaves about 70 more values per candidate
   // for fields to come, while two such pages (over 25 000), or a page of runs each with a page of
