@@ -5,8 +5,11 @@ import { costRefusal } from './query-cost.js';
 
 export interface OperationCheckOptions {
   readonly maxCost: number;
-  /** Where graphql-ws serves subscriptions (`ws://host:port/graphql`), known once the server listens. */
-  readonly subscriptionUrl: () => string;
+  /**
+   * Where graphql-ws serves subscriptions (`ws://host:port/graphql`) for a request that reached the
+   * server as `host` (its Host header, when it has a plain `name[:port]` one).
+   */
+  readonly subscriptionUrl: (host: string | undefined) => string;
 }
 
 /**
@@ -28,7 +31,7 @@ export function operationChecks(o: OperationCheckOptions): ApolloServerPlugin<Ba
         if (!operation) return;
         if (operation.operation === 'subscription') {
           throw new GraphQLError(
-            `subscriptions are not served over HTTP: subscribe over WebSocket at ${o.subscriptionUrl()} with the graphql-ws protocol (subprotocol graphql-transport-ws); queries and mutations stay on HTTP POST`,
+            `subscriptions are not served over HTTP: subscribe over WebSocket at ${o.subscriptionUrl(requestHost(request.http?.headers.get('host')))} with the graphql-ws protocol (subprotocol graphql-transport-ws); queries and mutations stay on HTTP POST`,
             { extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } } },
           );
         }
@@ -37,4 +40,9 @@ export function operationChecks(o: OperationCheckOptions): ApolloServerPlugin<Ba
       },
     }),
   };
+}
+
+/** A Host header as the client sent it (`name`, `name:port`, `[v6]:port`), or undefined for anything else. */
+function requestHost(header: string | undefined): string | undefined {
+  return header !== undefined && /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/.test(header) ? header : undefined;
 }

@@ -118,7 +118,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_MS.requests }),
       { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
-      operationChecks({ maxCost: limits.maxCost, subscriptionUrl: () => `${base.replace(/^http/, 'ws')}/graphql` }),
+      // The address the client reached (a server on 0.0.0.0 is reached by another name), else ours.
+      operationChecks({ maxCost: limits.maxCost, subscriptionUrl: (reached) => `${reached ? `ws://${reached}` : base.replace(/^http/, 'ws')}/graphql` }),
     ],
   });
   await apollo.start();

@@ -4,6 +4,7 @@
 // asked for too) passes, abusive operations are refused with the cost error, over HTTP and WebSocket.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEFAULT_LIMITS } from '@frontier/api';
@@ -23,6 +24,19 @@ type Types = ReadonlyMap<string, readonly IntrospectedField[]>;
 
 const INTROSPECT_FIELDS = `{ __schema { types { name fields {
   name args { name type { kind } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`;
+
+/** A GraphQL POST with a Host header of our choosing (fetch sets its own): status and first error message. */
+function postWithHost(url: string, host: string, query: string): Promise<{ status: number; message: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/graphql`, { method: 'POST', headers: { host, 'content-type': 'application/json' } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, message: (JSON.parse(body) as { errors: { message: string }[] }).errors[0]?.message ?? '' }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ query }));
+  });
+}
 
 function namedType(ref: TypeRef): TypeRef {
   return ref.ofType ? namedType(ref.ofType) : ref;
@@ -81,6 +95,14 @@ describe('frontier serve: operations over HTTP and the cost limit', () => {
     const wsUrl = `${t.url.replace(/^http/, 'ws')}/graphql`;
     assert.match(error.message, /subscriptions are not served over HTTP/);
     assert.ok(error.message.includes(`at ${wsUrl} with the graphql-ws protocol`), error.message);
+
+    // A client that reached the server by another name is told that name; a malformed Host is not echoed.
+    const named = await postWithHost(t.url, 'frontier-box:4000', 'subscription { searchProgress(runId: "x") { kind } }');
+    assert.equal(named.status, 400);
+    assert.ok(named.message.includes('at ws://frontier-box:4000/graphql with'), named.message);
+    const odd = await postWithHost(t.url, 'a b<c>', 'subscription { searchProgress(runId: "x") { kind } }');
+    assert.equal(odd.status, 400);
+    assert.ok(odd.message.includes(`at ${wsUrl} with`), odd.message);
 
     // Picked out of a document by operationName too; the document's query still runs.
     const both = `query Status($r: ID!) { run(id: $r) { status } } ${subscription.replace('subscription(', 'subscription Live(')}`;
