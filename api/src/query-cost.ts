@@ -35,7 +35,7 @@ const LIST_LENGTHS: ReadonlyMap<string, number> = new Map([['Candidate.stages', 
  *   development tool's introspection query would otherwise cost like a list in a list.
  * Aliases and fragments are counted where they are used, so 15 aliases of a page cost 15 pages.
  */
-export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (field.name === '__schema' || field.name === '__type') return 0;
   if (isLeafType(getNamedType(field.type))) return 1;
   if (field.args.some((arg) => arg.name === 'first')) return 1 + pageSize(args['first']) * childComplexity;
