@@ -14,6 +14,7 @@ import { formatError } from './format-error.js';
 import { httpRoutes } from './http-routes.js';
 import { limitRules, resolveLimits, type Limits } from './limits.js';
 import { createLoaders } from './loaders.js';
+import { operationChecks } from './operation-checks.js';
 import { authenticate, type Caller, type TokenTable } from './tokens.js';
 import { startWsServer } from './ws-server.js';
 
@@ -114,7 +115,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_MS.requests }), { serverWillStart: async () => ({ drainServer: () => ws.close() }) }],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_MS.requests }),
+      { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
+      // The address the client reached (a server on 0.0.0.0 is reached by another name), else ours.
+      operationChecks({ maxCost: limits.maxCost, subscriptionUrl: (reached) => `${reached ? `ws://${reached}` : base.replace(/^http/, 'ws')}/graphql` }),
+    ],
   });
   await apollo.start();
   app.use(httpRoutes({ store: o.store, platform, tokens: o.tokens, uploadBytes: limits.uploadBytes, version: VERSION, log }));

@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
-import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, specifiedRules, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SchemaContext } from '@frontier/schema';
 import { formatError } from './format-error.js';
 import { limitRules, parseWithTokenLimit, type Limits } from './limits.js';
+import { costRefusal } from './query-cost.js';
 import { authenticate, type Caller, type TokenTable } from './tokens.js';
 
 export interface WsOptions {
@@ -69,6 +70,10 @@ export function startWsServer(o: WsOptions): { readonly wss: WebSocketServer; cl
         }
         const errors = validate(o.schema, document, rules);
         if (errors.length > 0) return errors;
+        // No operation by that name: graphql-ws's execution refuses it with graphql-js's message.
+        const operation = getOperationAST(document, payload.operationName);
+        const refused = operation && costRefusal({ schema: o.schema, document, operation, variables: payload.variables, maxCost: o.limits.maxCost });
+        if (refused) return [refused];
         return {
           schema: o.schema,
           document,

@@ -15,6 +15,9 @@ export function decodeCursor(cursor: string): string {
 /** Largest page a connection returns. */
 export const MAX_PAGE = 100;
 
+/** The page a connection returns when `first` is not given. */
+export const DEFAULT_PAGE = 20;
+
 /** A Relay connection's page: nodes after the `after` cursor, at most `first`, and its page info. */
 export interface Page<T> {
   readonly edges: readonly { readonly cursor: string; readonly node: T }[];
@@ -24,7 +27,7 @@ export interface Page<T> {
 
 /** Cuts one page out of an ordered list of entities (Relay forward pagination). */
 export function paginate<T extends { readonly id: string }>(items: readonly T[], args: { first?: number | null; after?: string | null }): Page<T> {
-  const first = args.first ?? 20;
+  const first = args.first ?? DEFAULT_PAGE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw publicError('BAD_USER_INPUT', `first must be an integer in 0..${MAX_PAGE}, got ${first}`);
   let start = 0;
   if (args.after) {
