@@ -110,6 +110,7 @@ export {
   PRUNE_STRUCTURES,
   TECHNIQUES,
   WEIGHT_BITS,
+  recipeNeedsData,
   type DistillRecipe,
   type LowRankRecipe,
   type ParsedPruneRecipe,

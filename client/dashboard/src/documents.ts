@@ -34,11 +34,11 @@ export const RUN = graphql(`
   }
 `, [RUN_FIELDS]);
 
-/** A page of a run's candidates (50 keeps the query under the server's cost limit). */
+/** A page of a run's candidates (100, the largest page the schema serves). */
 export const RUN_CANDIDATES = graphql(`
   query DashboardRunCandidates($id: ID!, $after: String) {
     run(id: $id) {
-      candidates(first: 50, after: $after) {
+      candidates(first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
         edges { node { ...DashboardCandidate } }
       }

@@ -62,18 +62,37 @@ describe('frontier compress', () => {
     assert.notDeepEqual(readFileSync(short), readFileSync(join(dir, 'asym.onnx')));
   });
 
-  it('names a bad recipe (exit 1), and a recipe needing images without any (exit 2)', async () => {
+  it('names a bad recipe (exit 1), and a recipe needing images the default dataset cannot give (exit 2)', async () => {
     let io = captureIo();
     assert.equal(await main(['compress', model, '--recipe', '{"prune":{"ratio":1,"structure":"channel"}}', '--out', join(dir, 'x.onnx')], io), 1);
     assert.match(io.stderr, /prune.ratio must be in \[0, 1\), got 1/);
     io = captureIo();
     const distill = '{"distill":{"temperature":2,"alpha":0.5,"epochs":1,"layers":"all"}}';
     assert.equal(await main(['compress', model, '--recipe', distill, '--out', join(dir, 'y.onnx')], io), 2);
-    assert.match(io.stderr, /--dataset fashion-mnist/);
+    assert.match(io.stderr, /using --dataset fashion-mnist --split fit/);
+    assert.match(io.stderr, /fashion-mnist does not fit the model \(the model's input \[N, 1, 4, 4\] does not take the dataset's images \[1, 28, 28\].*give images with --dataset NAME or --images\/--labels/);
     io = captureIo();
     assert.equal(await main(['compress', model, '--recipe', '{not json', '--out', join(dir, 'z.onnx')], io), 2);
     assert.match(io.stderr, /^frontier: --recipe is not valid JSON: /);
     assert.equal(existsSync(join(dir, 'z.onnx')), false);
+  });
+
+  it('calibrates on Fashion-MNIST when a recipe needs images and none are named', async () => {
+    // [N, 1, 28, 28] → Conv 1→4 3×3 stride 2 → Relu → Flatten → Gemm 676→10.
+    const b = new GraphBuilder();
+    const x = b.input('x', ['N', 1, 28, 28]);
+    const w = b.initializer(floatTensor('conv.w', [4, 1, 3, 3], Array.from({ length: 36 }, (_, i) => Math.sin(i))));
+    const h = b.node('Relu', [b.node('Conv', [x, w], { strides: [2, 2] }, 'conv')]);
+    const fc = b.initializer(floatTensor('fc.w', [10, 676], Array.from({ length: 6760 }, (_, i) => Math.cos(i) / 10)));
+    b.output(b.node('Gemm', [b.node('Flatten', [h]), fc], { transB: 1 }, 'fc'), ['N', 10]);
+    const path = join(dir, 'm28.onnx');
+    writeFileSync(path, writeModel(b.build()));
+    const io = captureIo();
+    const recipe = '{"prune":{"ratio":0.5,"structure":"unstructured","repair":"reconstruct"},"quant":{"weightBits":4,"rounding":"gptq"}}';
+    assert.equal(await main(['compress', path, '--recipe', recipe, '--out', join(dir, 'm28-small.onnx')], io), 0, io.stderr);
+    assert.match(io.stderr, /using --dataset fashion-mnist --split fit/);
+    assert.match(io.stdout, /refitted to the unpruned outputs over 1000 images/);
+    assert.match(io.stdout, /rounded by GPTQ on calibration images/);
   });
 
   it('checks the --out folder before any work (exit 2, naming the folder)', async () => {

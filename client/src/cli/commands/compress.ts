@@ -1,7 +1,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { compress, modelInputShape, parseRecipe, readModel, type CompressReport, type ModelFigures, type Recipe } from '@frontier/workers';
+import { compress, modelInputShape, parseRecipe, readModel, recipeNeedsData, type CompressReport, type ModelFigures, type Recipe } from '@frontier/workers';
+import { BUILTIN_DATASET } from '@frontier/search';
 import { addDatasetOptions, datasetFromOptions, type DatasetOptions } from '../dataset-options.js';
 import { UsageError } from '../exit-codes.js';
 import { formatBytes, formatCount, table } from '../format.js';
@@ -29,13 +30,13 @@ export function compressCommand(io: CliIo): Command {
   return addDatasetOptions(command, 'fit').action(async (path: string, options: CompressOptions) => {
     checkOutFolder(options.out);
     const recipe = parseRecipe(readRecipe(options.recipe));
-    const needsData = recipe.distill !== undefined || recipe.quant?.activationBits === 8;
     const file = readModelFile(path);
     const model = readModel(file.bytes);
-    const dataset = await datasetFromOptions(options, modelInputShape(model));
-    if (needsData && !dataset) {
-      throw new UsageError('this recipe distills or quantizes activations: give images with --dataset fashion-mnist or a registered dataset (split fit), or --images/--labels');
-    }
+    // A recipe that trains or calibrates gets Fashion-MNIST's fit split unless told otherwise.
+    const named = options.dataset !== undefined || options.images !== undefined || options.labels !== undefined;
+    const needsData = recipeNeedsData(recipe);
+    if (needsData && !named && !options.json) io.err(`this recipe trains or calibrates on images: using --dataset ${BUILTIN_DATASET} --split ${options.split ?? 'fit'}`);
+    const dataset = needsData && !named ? await defaultDataset(options, modelInputShape(model)) : await datasetFromOptions(options, modelInputShape(model));
     const result = await compress(model, recipe, {
       ...(dataset ? { fit: dataset } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -48,6 +49,15 @@ export function compressCommand(io: CliIo): Command {
     const summary = { model: file.path, sha256: file.sha256, out: options.out, dataset: dataset?.name ?? null, ...result.report };
     io.out(options.json ? toJson(summary) : render(summary));
   });
+}
+
+/** Fashion-MNIST for a recipe that needs images when none were named, or a usage error when the model cannot take it. */
+async function defaultDataset(options: CompressOptions, input: readonly (number | string)[]) {
+  try {
+    return await datasetFromOptions({ ...options, dataset: BUILTIN_DATASET }, input);
+  } catch (err) {
+    throw new UsageError(`this recipe trains or calibrates on images, and ${BUILTIN_DATASET} does not fit the model (${(err as Error).message}): give images with --dataset NAME or --images/--labels`);
+  }
 }
 
 /** The folder `--out` writes into must exist before minutes of compression are spent. */
