@@ -19,6 +19,16 @@ describe('fit', () => {
     assert.ok(acc > 0.9, `held-out accuracy ${acc}`);
   });
 
+  it('trains a model scoring more classes than the dataset has, and refuses one scoring fewer', async () => {
+    // Two of the three stripe classes: the model's third logit trains towards "never".
+    const keep = Array.from(train.labels.keys()).filter((i) => train.labels[i]! < 2);
+    const size = 36;
+    const two = { ...train, name: 'two-stripes', classes: 2, count: keep.length, labels: Uint8Array.from(keep, (i) => train.labels[i]!), pixels: Uint8Array.from(keep.flatMap((i) => [...train.pixels.subarray(i * size, (i + 1) * size)])) };
+    const r = await fit({ model: smallCnn(3), train: two, epochs: 2, seed: 5, batchSize: 16, optimizer: { kind: 'adam', learningRate: 1e-2 } });
+    assert.ok(r.history[1]!.accuracy > 0.9, `training accuracy ${r.history[1]!.accuracy}`);
+    await assert.rejects(fit({ model: smallCnn(3), train: { ...train, name: 'four', classes: 4 }, epochs: 1, seed: 5 }), /the model scores 3 classes but four has 4/);
+  });
+
   it('is deterministic for a seed, with augmentation, and the seed matters', async () => {
     const run = (seed: number) => fit({ model: smallCnn(3), train, epochs: 1, seed, batchSize: 16, augment: { maxShift: 1, flip: true }, optimizer: { kind: 'sgd', learningRate: 0.05 } });
     const [a, b, c] = [await run(9), await run(9), await run(10)];
