@@ -175,19 +175,19 @@ export async function repairStage(pruned: Stage, o: { original: Model; repair: P
   const images = mode === 'estimate' ? blankImage(o.original) : calibrationImages(data, `prune.repair '${o.repair}'`, `or set prune.repair 'none'`);
   const count = Math.min(images.count, data.calibrationCount ?? DEFAULT_CALIBRATION_COUNT);
   if (o.repair === 'reconstruct') {
-    const r = await fitLayers(pruned.model, {
-      original: o.original,
-      data: images,
-      count,
-      keptOutputs: keptOutputs(pruned.details),
-      ...(mode === 'estimate' ? { structureOnly: true } : {}),
-    });
-    const error = r.fitted.reduce((s, l) => s + l.errorAfter, 0) / Math.max(1, r.fitted.length);
+    const kept = keptOutputs(pruned.details);
+    const fitted = await fitLayers(pruned.model, { original: o.original, data: images, count, keptOutputs: kept, ...(mode === 'estimate' ? { structureOnly: true } : {}) });
+    // Then each channel's mean and deviation as 'affine' restores them: the fit minimizes squared
+    // error over all outputs at once and, at high sparsity, leaves channels shrunk towards zero
+    // (measured in the kernels bench: residual CNN at 90 % LAMP 17.7 % test accuracy fitted alone,
+    // 45.2 % fitted then renormalized; channel pruning gains 0.1–0.6 points).
+    const r = await correctBiases(fitted.model, { original: o.original, data: images, count, keptOutputs: kept, match: 'affine' });
+    const error = fitted.fitted.reduce((s, l) => s + l.errorAfter, 0) / Math.max(1, fitted.fitted.length);
     return {
       ...pruned,
       model: r.model,
-      summary: `${pruned.summary}; ${r.fitted.length} layer(s) refitted to the unpruned outputs over ${count} images (mean relative output error ${error.toFixed(4)})`,
-      details: { ...pruned.details, repair: { method: 'reconstruct', images: count, corrected: [], fitted: r.fitted, skipped: r.skipped } } as StageDetails,
+      summary: `${pruned.summary}; ${fitted.fitted.length} layer(s) refitted to the unpruned outputs over ${count} images (mean relative output error ${error.toFixed(4)}), output means and deviations restored`,
+      details: { ...pruned.details, repair: { method: 'reconstruct', images: count, corrected: r.corrected, fitted: fitted.fitted, skipped: [...fitted.skipped, ...r.skipped] } } as StageDetails,
     };
   }
   const r = await correctBiases(pruned.model, {

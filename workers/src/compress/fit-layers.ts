@@ -41,6 +41,8 @@ export interface FitLayersOptions {
   readonly positions?: number;
   /** Seeds the sampled positions. Default 0. */
   readonly seed?: number;
+  /** Damping of XᵀX relative to its mean diagonal (see {@link DAMPING}). Default 0.01. */
+  readonly damping?: number;
   /**
    * Only the structure of the result, for the pre-screen estimate: every layer that would be
    * fitted gets its bias (zero where it had none), without running anything.
@@ -134,7 +136,7 @@ export async function fitLayers(model: Model, options: FitLayersOptions): Promis
   for (const plan of plans) {
     const layer = layerOf(plan);
     const stats = await inputStatistics(current, layer, targets.get(plan.node.name)!, { data: options.data, count });
-    const r = solveLayer(layer, stats, options.grid);
+    const r = solveLayer(layer, stats, options.grid, options.damping ?? DAMPING);
     current = setLayerParameters(current, layer, r.weight, r.bias);
     const weightName = current.graph.nodes.find((n) => n.name === plan.node.name)!.inputs[1]!;
     if (r.q) codes.set(weightName, r.q);
@@ -327,6 +329,7 @@ function solveLayer(
   layer: WeightLayer,
   s: Statistics,
   grid: FitLayersOptions['grid'],
+  damping: number,
 ): { weight: Float32Array; bias: Float32Array | undefined; q: QuantizedTensor | undefined; errorBefore: number; errorAfter: number } {
   const { d, outPerGroup: mg, hasBias } = s;
   const features = hasBias ? d - 1 : d;
@@ -350,7 +353,7 @@ function solveLayer(
     const G = s.gram[g]!;
     let trace = 0;
     for (let i = 0; i < features; i++) trace += G[i * d + i]!;
-    const lambda = Math.max(DAMPING * (trace / Math.max(1, features)), 1e-8);
+    const lambda = Math.max(damping * (trace / Math.max(1, features)), 1e-8);
     const damped = Float64Array.from(G);
     for (let i = 0; i < d; i++) damped[i * d + i]! += lambda;
     const rhs = Float64Array.from(s.cross[g]!, (c, i) => c + lambda * anchor[i]!);

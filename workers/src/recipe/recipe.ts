@@ -49,8 +49,8 @@ export interface PruneRecipe {
    * `correctBiases`): 'bias' restores every layer's per-channel output means through its bias,
    * 'affine' restores means and standard deviations (filter and bias rescaled); 'reconstruct'
    * refits every layer's weights and bias by least squares to the unpruned model's outputs, pruned
-   * weights held at zero (see `fitLayers`); 'none' leaves the pruned weights as they are. Default
-   * 'none'.
+   * weights held at zero (see `fitLayers`), then restores means and deviations as 'affine' does;
+   * 'none' leaves the pruned weights as they are. Default 'none'.
    */
   readonly repair?: (typeof PRUNE_REPAIRS)[number];
 }
