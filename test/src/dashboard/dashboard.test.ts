@@ -218,7 +218,10 @@ describe('the dashboard in chromium', { skip: chromiumMissing() }, () => {
       await page.locator('#token-input').fill('not-a-token-of-this-server');
       await page.locator('#token-input').press('Enter');
       await page.getByText('unknown token').waitFor();
-      // The refused request is the one console error expected here (the browser logs the 401).
+      // The refused request is the one console error expected here (the browser logs the 401). Its
+      // record arrives once the response body is read, which can be after the page shows the message.
+      await page.waitForLoadState('networkidle');
+      await until(() => Promise.resolve(errors.some((e) => /401/.test(e))), 10_000, 'the 401 to be recorded');
       const refused = errors.splice(0).filter((e) => !/401/.test(e));
       assert.deepEqual(refused, []);
 

@@ -27,8 +27,12 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
+  // Recorded as the response arrives (reading its body first would record it after the page has
+  // already reacted to it, racing the test that checks the page); the body goes to the test's log.
   page.on('response', (res) => {
-    if (res.status() >= 400) void res.text().then((body) => errors.push(`response ${res.status()} ${res.url()}: ${body.slice(0, 300)}`), () => {});
+    if (res.status() < 400) return;
+    errors.push(`response ${res.status()} ${res.url()}`);
+    void res.text().then((body) => console.error(`response ${res.status()} ${res.url()}: ${body.slice(0, 300)}`), () => {});
   });
   await page.goto(url);
   return { page, errors };
