@@ -139,4 +139,38 @@ describe('hypervolume contributions and subsets', () => {
     const v = rows([0, 3], [1, 1], [3, 0]);
     assert.deepEqual(greedyHypervolumeSubset(v, 2, 2, [4, 4]), [1, 0]);
   });
+
+  it('lazy greedy chooses what computing every gain at every step chooses', () => {
+    // The definition: at each step, every remaining row's gain over the chosen ones, the largest
+    // (lower index among equals) taken.
+    const plain = (v: Float64Array, m: number, k: number, ref: number[]): number[] => {
+      const chosen: number[] = [];
+      while (chosen.length < k) {
+        const base = chosen.flatMap((c) => [...v.subarray(c * m, (c + 1) * m)]);
+        const volume = hypervolume(Float64Array.from(base), m, ref);
+        let best = -1;
+        let bestGain = -Infinity;
+        for (let i = 0; i < v.length / m; i++) {
+          if (chosen.includes(i)) continue;
+          const gain = hypervolume(Float64Array.from([...base, ...v.subarray(i * m, (i + 1) * m)]), m, ref) - volume;
+          if (gain > bestGain + 1e-12) [best, bestGain] = [i, gain];
+        }
+        chosen.push(best);
+      }
+      return chosen;
+    };
+    const rng = new Rng(11);
+    for (const m of [2, 3, 4]) {
+      // Points near a front (x_d ≥ 0, Σx ≈ 1) so that gains compete, plus a few duplicates for ties.
+      const points = Array.from({ length: 40 }, () => {
+        const x = Array.from({ length: m }, () => rng.next());
+        const sum = x.reduce((a, b) => a + b, 0);
+        return x.map((v) => v / sum + 0.05 * rng.next());
+      });
+      points.push(points[3]!, points[17]!);
+      const v = Float64Array.from(points.flat());
+      const ref = new Array<number>(m).fill(1.2);
+      assert.deepEqual(greedyHypervolumeSubset(v, m, 12, ref), plain(v, m, 12, ref), `${m} objectives`);
+    }
+  });
 });
