@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import express, { type Request, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
 import { isStoreError, type Store } from '@frontier/search';
@@ -52,22 +53,14 @@ async function sendArtifact(o: RouteOptions, req: Request, res: Response): Promi
   authorize(req, o, 'read');
   const sha256 = String(req.params['sha256']);
   if (!SHA256.test(sha256)) return fail(res, 400, 'BAD_USER_INPUT', `an artifact is named by a lower-case hex sha256 of 64 digits, got "${sha256.slice(0, 80)}"`);
-  const etag = `"${sha256}"`;
   if (!(await o.store.hasArtifact(sha256))) return fail(res, 404, 'NOT_FOUND', `no artifact ${sha256}`);
-  res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-  if (req.headers['if-none-match'] === etag) {
-    res.status(304).end();
-    return;
-  }
-  const size = await o.store.artifactSize(sha256);
-  const stream = await o.store.openArtifactStream(sha256);
-  res.status(200).set({ 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), 'Content-Disposition': `attachment; filename="${sha256}.onnx"` });
-  stream.on('error', (err) => {
-    o.log(`artifact ${sha256}: ${err.message}`);
-    res.destroy(err);
+  await sendImmutable(o, req, res, {
+    sha256,
+    fileName: `${sha256}.onnx`,
+    size: () => o.store.artifactSize(sha256),
+    open: () => o.store.openArtifactStream(sha256),
+    what: 'artifact',
   });
-  stream.pipe(res);
 }
 
 /**
@@ -88,17 +81,31 @@ async function sendDataset(o: RouteOptions, req: Request, res: Response): Promis
     // A store shared by several servers: the dataset was registered on another one.
     return fail(res, 404, 'NOT_FOUND', `dataset ${record.name} (${sha256}) is registered, but its cache file is not on this server: fetch it from the server it was registered on`);
   }
-  const etag = `"${sha256}"`;
+  await sendImmutable(o, req, res, { sha256, fileName: `${sha256}.bin`, size: () => Promise.resolve(size), open: () => Promise.resolve(createReadStream(file)), what: 'dataset' });
+}
+
+/**
+ * Sends content named by its sha256: immutable, its ETag the hash (a matching `If-None-Match` gets
+ * 304 and no body), streamed with its length; a read error mid-way cuts the response.
+ */
+async function sendImmutable(
+  o: RouteOptions,
+  req: Request,
+  res: Response,
+  body: { readonly sha256: string; readonly fileName: string; readonly size: () => Promise<number>; readonly open: () => Promise<Readable>; readonly what: string },
+): Promise<void> {
+  const etag = `"${body.sha256}"`;
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
   if (req.headers['if-none-match'] === etag) {
     res.status(304).end();
     return;
   }
-  res.status(200).set({ 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), 'Content-Disposition': `attachment; filename="${sha256}.bin"` });
-  const stream = createReadStream(file);
+  const size = await body.size();
+  const stream = await body.open();
+  res.status(200).set({ 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), 'Content-Disposition': `attachment; filename="${body.fileName}"` });
   stream.on('error', (err) => {
-    o.log(`dataset ${sha256}: ${err.message}`);
+    o.log(`${body.what} ${body.sha256}: ${err.message}`);
     res.destroy(err);
   });
   stream.pipe(res);

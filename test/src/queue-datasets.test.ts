@@ -5,7 +5,7 @@
 // that is not the dataset is refused and not kept.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTokens } from '@frontier/api';
 import { queueDispatcherFor, startQueueWorker, type QueueWorker } from '@frontier/search';
@@ -111,6 +111,16 @@ describe('queue workers fetch a registered dataset they lack from the API', { sk
     const bad = await fetch(`${t.url}/datasets/not-a-hash`, { headers: { authorization: `Bearer ${READ}` } });
     assert.equal(bad.status, 400);
     assert.match(JSON.stringify(await bad.json()), /a lower-case hex sha256 of 64 digits, got \\"not-a-hash\\"/);
+    // Registered in a store this server shares, but on another server: its file is not here.
+    const served = registeredDatasetFile(t.dataDir, dataset.sha256);
+    renameSync(served, `${served}.away`);
+    try {
+      const elsewhere = await fetch(url, { headers: { authorization: `Bearer ${READ}` } });
+      assert.equal(elsewhere.status, 404);
+      assert.match(JSON.stringify(await elsewhere.json()), /dataset dots \([0-9a-f]{64}\) is registered, but its cache file is not on this server/);
+    } finally {
+      renameSync(`${served}.away`, served);
+    }
   });
 
   it('a worker with --api downloads it once, its candidates complete, and after a restart it is found on disk', async () => {
