@@ -74,7 +74,7 @@ export function isLoopback(host: string): boolean {
 
 /**
  * Starts Frontier's server: Apollo Server (GraphQL over HTTP) and graphql-ws (subscriptions) on one
- * HTTP server at `/graphql`, `GET /healthz`, `GET /artifacts/<sha256>`, `POST /models?name=`, the
+ * HTTP server at `/graphql`, `GET /healthz`, `GET /artifacts/<sha256>`, `GET /datasets/<sha256>`, `POST /models?name=`, the
  * dashboard at `/` (when given its folder), and the engine in the same process. Interrupted runs are resumed before it listens.
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
@@ -123,7 +123,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ],
   });
   await apollo.start();
-  app.use(httpRoutes({ store: o.store, platform, tokens: o.tokens, uploadBytes: limits.uploadBytes, version: VERSION, log }));
+  app.use(httpRoutes({ store: o.store, dataDir: o.dataDir, platform, tokens: o.tokens, uploadBytes: limits.uploadBytes, version: VERSION, log }));
   app.use(
     '/graphql',
     express.json({ limit: limits.bodyBytes }),

@@ -8,7 +8,8 @@ export type SearchErrorCode =
   | 'BAD_RECIPE' // a recipe is invalid or outside the space
   | 'BAD_ARGUMENT' // an option, objective, constraint or trial is invalid
   | 'BAD_TABLE' // a tabular benchmark file is malformed or incomplete
-  | 'SPACE_EXHAUSTED'; // every recipe of a finite space has been proposed already
+  | 'SPACE_EXHAUSTED' // every recipe of a finite space has been proposed already
+  | 'DATASET_UNAVAILABLE'; // a queue worker lacks a registered dataset and cannot fetch it (or got a wrong one)
 
 /** The root error of Frontier's search algorithms. */
 export class SearchError extends Error {

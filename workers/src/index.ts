@@ -26,7 +26,7 @@ export { datasetFromBytes, loadDataset, type DatasetFromBytesOptions, type Named
 export { conformDataset, inputLayout, type InputLayout } from './data/conform-dataset.js';
 export { type BadFilePolicy, type ResizeMode, type SkippedFile } from './data/image-folder.js';
 export { NAMED_NORMALIZATIONS, prepareDataset, type PrepareDatasetOptions, type PreparedDataset } from './data/prepare-dataset.js';
-export { defaultStreamAboveBytes, loadRegisteredImages, registeredDatasetFile, registeredSplit, shouldStream, type DatasetRef, type RegisteredImages } from './data/registered-dataset.js';
+export { datasetHasher, defaultStreamAboveBytes, loadRegisteredImages, registeredDatasetFile, registeredSplit, shouldStream, type DatasetRef, type RegisteredImages } from './data/registered-dataset.js';
 export { DEFAULT_SPLIT, type DatasetSplit, type SplitFractions } from './data/split-codes.js';
 export { createSession } from './eval/session.js';
 export { evaluateAccuracy, type AccuracyOptions, type AccuracyResult } from './eval/evaluate-accuracy.js';

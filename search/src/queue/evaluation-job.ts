@@ -15,8 +15,9 @@ import { SearchError } from '../errors.js';
 
 /**
  * The dataset a queued evaluation names: the built-in one, or a registered one by its provenance
- * hash — whose cache file a worker reads from its own data folder (a shared FRONTIER_DATA, or the
- * dataset registered on that machine too), refusing a file that does not hash to it.
+ * hash — whose cache file a worker reads from its own data folder (a shared FRONTIER_DATA, the
+ * dataset registered on that machine too, or downloaded once from the API by `DatasetSource`),
+ * refusing a file that does not hash to it.
  */
 type JobDataset = PoolDataset;
 

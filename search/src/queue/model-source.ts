@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../store/artifact-files.js';
+import { apiGet } from './api-get.js';
 import type { RedisBlobs } from './redis-blobs.js';
 
 export interface ModelSourceOptions {
@@ -58,9 +59,7 @@ export class ModelSource {
     const fromRedis = await this.o.blobs.get(sha256);
     if (fromRedis) return fromRedis;
     if (!this.o.apiUrl) throw new Error(`model ${sha256} is not in Redis and no API URL is configured to fetch it from`);
-    const url = new URL(`/artifacts/${sha256}`, this.o.apiUrl);
-    const response = await fetch(url, this.o.token ? { headers: { authorization: `Bearer ${this.o.token}` } } : {});
-    if (!response.ok) throw new Error(`GET ${url.href} answered ${response.status} ${response.statusText}`);
+    const { url, response } = await apiGet({ apiUrl: this.o.apiUrl, ...(this.o.token ? { token: this.o.token } : {}) }, `/artifacts/${sha256}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
     const actual = sha256Hex(bytes);
     if (actual !== sha256) throw new Error(`GET ${url.href} returned bytes with sha256 ${actual}`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { WorkerPool, candidateWorkerUrl, type CandidateOutput, type CandidateTask } from '@frontier/workers';
+import { DatasetSource } from './dataset-source.js';
 import { parseEvaluationJob, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
 import { JobsInHand } from './jobs-in-hand.js';
 import { jobFailureReason } from './job-failure.js';
@@ -13,7 +14,7 @@ import { CANCEL_CHANNEL, DEFAULT_QUEUE_TIMINGS, EVALUATION_QUEUE, openRedis, red
 
 export interface QueueWorkerOptions {
   readonly redisUrl: string;
-  /** Frontier's data folder of this machine: the dataset cache, and the fetched models (`queue-models/`). */
+  /** Frontier's data folder of this machine: the dataset cache (fetched registered datasets too), and the fetched models (`queue-models/`). */
   readonly dataDir: string;
   /** Where fetched models are kept. Default `<dataDir>/queue-models`. */
   readonly modelCacheDir?: string;
@@ -21,7 +22,7 @@ export interface QueueWorkerOptions {
   readonly threads?: number;
   /** Jobs taken at once. Default the pool's threads. */
   readonly concurrency?: number;
-  /** An API to fetch models from when Redis does not hold them (see `ModelSource`). */
+  /** An API to fetch models from when Redis does not hold them, and registered datasets this machine lacks (see `ModelSource`, `DatasetSource`). */
   readonly apiUrl?: string;
   readonly token?: string;
   readonly timings?: QueueTimings;
@@ -41,6 +42,8 @@ export interface QueueWorker {
   readonly name: string;
   /** How many models it fetched over the network (each sha256 once). */
   readonly modelFetches: number;
+  /** How many registered datasets it downloaded (each once; later jobs and restarts find them on disk). */
+  readonly datasetFetches: number;
   /**
    * Stops taking jobs. Without `force` the jobs it holds are finished and answered first; with
    * `force` they are stopped and put back on the queue at once, for another worker to take.
@@ -66,7 +69,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const redis = openRedis(o.redisUrl);
   redis.on('error', (err: Error) => log(`redis: ${err.message}`));
   const blobs = new RedisBlobs(redis);
-  const models = new ModelSource({ blobs, cacheDir: o.modelCacheDir ?? join(o.dataDir, 'queue-models'), ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}), ...(o.token ? { token: o.token } : {}) });
+  const api = { ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}), ...(o.token ? { token: o.token } : {}) };
+  const models = new ModelSource({ blobs, cacheDir: o.modelCacheDir ?? join(o.dataDir, 'queue-models'), ...api });
+  const datasets = new DatasetSource({ dataDir: o.dataDir, ...api });
   const concurrency = o.concurrency ?? pool.threads;
   const name = workerName({ host: os.hostname(), pid: process.pid, slots: concurrency });
   const hands = new JobsInHand(log);
@@ -81,7 +86,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         throw new UnrecoverableError(jobFailureReason({ kind: 'threw', message: `invalid job ${job.id}: ${(err as Error).message}`, code }));
       }
       log(`job ${job.id} (${data.kind}) started`);
-      return runJob({ data, signal, pool, models, blobs, dataDir: o.dataDir });
+      return runJob({ data, signal, pool, models, datasets, blobs, dataDir: o.dataDir });
     }),
     {
       connection,
@@ -101,6 +106,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     name,
     get modelFetches() {
       return models.fetches;
+    },
+    get datasetFetches() {
+      return datasets.fetches;
     },
     async close({ force = false } = {}) {
       if (force) await hands.giveBack(worker);

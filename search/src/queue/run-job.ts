@@ -1,5 +1,6 @@
 import { TaskFailure, type CandidateOutput, type CandidateTask, type WorkerPool } from '@frontier/workers';
 import { UnrecoverableError } from 'bullmq';
+import type { DatasetSource } from './dataset-source.js';
 import type { EvaluationJob, EvaluationResult } from './evaluation-job.js';
 import { jobFailureReason } from './job-failure.js';
 import type { ModelSource } from './model-source.js';
@@ -10,14 +11,16 @@ export interface RunJob {
   readonly signal: AbortSignal | undefined;
   readonly pool: WorkerPool<CandidateTask, CandidateOutput>;
   readonly models: ModelSource;
+  readonly datasets: DatasetSource;
   readonly blobs: RedisBlobs;
   readonly dataDir: string;
 }
 
 /** Runs one validated job on the pool; a failure becomes BullMQ's final failure with the pool's kind. */
-export async function runJob({ data, signal, pool, models, blobs, dataDir }: RunJob): Promise<EvaluationResult> {
+export async function runJob({ data, signal, pool, models, datasets, blobs, dataDir }: RunJob): Promise<EvaluationResult> {
   const options = signal ? { signal } : {};
   try {
+    await datasets.ensure(data.dataset);
     if (data.kind === 'test') {
       const artifact = await blobs.get(data.artifactSha256);
       if (!artifact) throw new Error(`the compressed model ${data.artifactSha256} is not in Redis`);

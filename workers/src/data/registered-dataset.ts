@@ -62,7 +62,18 @@ export function registeredDatasetFile(dataDir: string, sha256: string): string {
  * classes) and the normalization — a changed file or changed preprocessing is a new dataset.
  */
 export function datasetSha256(cacheBytes: Uint8Array, normalize: DatasetRef['normalize']): string {
-  return createHash('sha256').update(cacheBytes).update(JSON.stringify({ mean: normalize.mean, std: normalize.std })).digest('hex');
+  const hash = datasetHasher(normalize);
+  hash.update(cacheBytes);
+  return hash.digest();
+}
+
+/** {@link datasetSha256} piece by piece: feed the cache file's bytes in order, then `digest`. */
+export function datasetHasher(normalize: DatasetRef['normalize']): { update(chunk: Uint8Array): void; digest(): string } {
+  const hash = createHash('sha256');
+  return {
+    update: (chunk) => void hash.update(chunk),
+    digest: () => hash.update(JSON.stringify({ mean: normalize.mean, std: normalize.std })).digest('hex'),
+  };
 }
 
 /** Encodes and writes a dataset's cache file (atomically); returns its provenance hash. */
@@ -138,7 +149,7 @@ function streamRegisteredImages(file: string, ref: DatasetRef): RegisteredImages
     readSync(fd, head, 0, head.length, 0);
     const layout = imageCacheLayout(head, size, file);
     if (layout.version !== 2) throw new WorkersError('BAD_DATASET', `${file}: a registered dataset's cache must be format version 2`, { file });
-    const hash = createHash('sha256');
+    const hash = datasetHasher(ref.normalize);
     let crc = 0;
     const chunk = new Uint8Array(CHECK_CHUNK_BYTES);
     for (let at = 0; at < size; at += chunk.length) {
@@ -147,7 +158,7 @@ function streamRegisteredImages(file: string, ref: DatasetRef): RegisteredImages
       hash.update(part);
       crc = crc32(at >= CRC_START ? part : part.subarray(CRC_START - at), crc);
     }
-    if (hash.update(JSON.stringify({ mean: ref.normalize.mean, std: ref.normalize.std })).digest('hex') !== ref.sha256) {
+    if (hash.digest() !== ref.sha256) {
       throw new WorkersError('BAD_DATASET', `dataset ${ref.name}: ${file} no longer hashes to ${ref.sha256}; register the dataset again`, { file });
     }
     if (crc !== layout.crc) throw new WorkersError('BAD_DATASET', `${file}: checksum mismatch`, { file });
