@@ -148,7 +148,7 @@ export async function unstructuredStage(
   o: { ratio: number; scope: 'global' | 'layer'; criterion: UnstructuredCriterion; input?: Pick<StageInput, 'data' | 'mode'> },
 ): Promise<Stage> {
   const { ratio, scope, criterion } = o;
-  if (criterion === 'sensitivity' && o.input?.mode !== 'estimate') {
+  if (criterion === 'sensitivity' && ratio > 0 && o.input?.mode !== 'estimate') {
     const data = o.input?.data;
     const images = calibrationImages(data, `prune.criterion 'sensitivity'`, `or rank by 'lamp'`);
     const count = Math.min(images.count, DEFAULT_SENSITIVITY_COUNT, data?.calibrationCount ?? DEFAULT_SENSITIVITY_COUNT);
