@@ -15,7 +15,7 @@ import type { ChannelCriterion, PlannedStage, PruneRepair, UnstructuredCriterion
 import { DEFAULT_CALIBRATION_COUNT } from './calibrate.js';
 import { channelContributions } from './channel-contributions.js';
 import { fitLayers, type FittedLayer } from './fit-layers.js';
-import { DEFAULT_SENSITIVITY_COUNT, sensitivityAllocation, type TensorSensitivity } from './prune-sensitivity.js';
+import { DEFAULT_SENSITIVITY_COUNT, sensitivityAllocation, type SensitivityAllocation } from './prune-sensitivity.js';
 
 /** Images and settings the data-driven stages need. */
 export interface CompressData {
@@ -45,8 +45,8 @@ export type StageDetails =
       readonly kind: 'pruneUnstructured';
       readonly sparsity: number;
       readonly tensors: readonly PrunedTensor[];
-      /** Criterion 'sensitivity': each tensor's measured damage curve and the zeros it was given. */
-      readonly sensitivity?: { readonly images: number; readonly damage: 'mean KL divergence'; readonly tensors: readonly TensorSensitivity[] };
+      /** Criterion 'sensitivity': each tensor's measured damage curve and the zeros it was given (see `sensitivityAllocation`). */
+      readonly sensitivity?: SensitivityDetails;
       readonly repair?: RepairDetails;
     }
   | {
@@ -72,6 +72,11 @@ export type StageDetails =
       readonly calibration: { readonly images: number; readonly method: 'min-max' };
       readonly foldedBatchNorms: readonly string[];
     };
+
+/** What the sensitivity measurement found: curves, the split kept, and the damage (mean KL divergence) of both splits. */
+export interface SensitivityDetails extends SensitivityAllocation {
+  readonly images: number;
+}
 
 /** What the repair after pruning did (absent when the recipe asks for none). */
 export interface RepairDetails {
@@ -153,13 +158,15 @@ export async function unstructuredStage(
     const images = calibrationImages(data, `prune.criterion 'sensitivity'`, `or rank by 'lamp'`);
     const count = Math.min(images.count, DEFAULT_SENSITIVITY_COUNT, data?.calibrationCount ?? DEFAULT_SENSITIVITY_COUNT);
     const measured = await sensitivityAllocation(model, { ratio, data: images, count });
-    const r = pruneMagnitude(model, { ratio, zeros: new Map(measured.map((t) => [t.weight, t.chosen])) });
+    const r = pruneMagnitude(model, { ratio, zeros: new Map(measured.tensors.map((t) => [t.weight, t.chosen])) });
     const shares = r.tensors.map((t) => `${t.weight} ${((t.zeros / t.params) * 100).toFixed(1)}%`).join(', ');
     return {
       model: r.model,
       masks: r.masks,
-      summary: `set ${(r.sparsity * 100).toFixed(1)}% of ${r.tensors.length} weight tensors to zero, per tensor by sensitivity measured over ${count} images (${shares})`,
-      details: { kind: 'pruneUnstructured', sparsity: r.sparsity, tensors: r.tensors, sensitivity: { images: count, damage: 'mean KL divergence', tensors: measured } },
+      summary:
+        `set ${(r.sparsity * 100).toFixed(1)}% of ${r.tensors.length} weight tensors to zero, per tensor ` +
+        `${measured.kept === 'measured' ? 'by sensitivity measured' : "as LAMP splits it (it measured less damage than the sensitivity split)"} over ${count} images (${shares})`,
+      details: { kind: 'pruneUnstructured', sparsity: r.sparsity, tensors: r.tensors, sensitivity: { images: count, ...measured } },
     };
   }
   const ranking = criterion === 'lamp' ? 'lamp' : 'magnitude';

@@ -68,7 +68,8 @@ describe('sensitivityAllocation', () => {
 
   it('gives the one sensitive layer a lower ratio than every other, where global magnitude prunes it nearly whole', async () => {
     const model = oneSensitiveLayer();
-    const measured = await sensitivityAllocation(model, { ratio: 0.7, data: fit, count: 64 });
+    const { tensors: measured, kept } = await sensitivityAllocation(model, { ratio: 0.7, data: fit, count: 64 });
+    assert.equal(kept, 'measured');
     const share = new Map(measured.map((t) => [t.weight, t.chosen / t.params]));
     for (const [weight, s] of share) if (weight !== 'conv1.weight') assert.ok(share.get('conv1.weight')! < s, `conv1 ${share.get('conv1.weight')} vs ${weight} ${s}`);
     // Its damage curve is the steepest: pruning half of it alone hurts more than half of any other.
@@ -86,7 +87,7 @@ describe('sensitivityAllocation', () => {
       [residualModel(), syntheticDataset({ count: 32, shape: [1, 16, 16], seed: 4 })],
     ] as const) {
       for (const ratio of [0.37, 0.7, 0.99]) {
-        const measured = await sensitivityAllocation(model, { ratio, data, count: 32, ratios: [0.3, 0.6, 0.9] });
+        const { tensors: measured } = await sensitivityAllocation(model, { ratio, data, count: 32, ratios: [0.3, 0.6, 0.9] });
         const total = measured.reduce((s, t) => s + t.params, 0);
         assert.equal(
           measured.reduce((s, t) => s + t.chosen, 0),
@@ -113,7 +114,9 @@ describe('sensitivityAllocation', () => {
       const dims = [held.count, ...shape];
       const reference = await runModel(model, x, dims);
       const measured = await sensitivityAllocation(model, { ratio: 0.7, data: calibration, count: 128 });
-      const sensitivity = pruneMagnitude(model, { ratio: 0.7, zeros: new Map(measured.map((t) => [t.weight, t.chosen])) });
+      assert.equal(measured.kept, 'measured');
+      assert.ok(measured.damage.measured < measured.damage.lamp);
+      const sensitivity = pruneMagnitude(model, { ratio: 0.7, zeros: new Map(measured.tensors.map((t) => [t.weight, t.chosen])) });
       const damage = async (m: Model) => meanKl(reference, await runModel(m, x, dims));
       const ours = await damage(sensitivity.model);
       const magnitude = await damage(pruneMagnitude(model, { ratio: 0.7 }).model);

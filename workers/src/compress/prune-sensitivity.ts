@@ -35,6 +35,15 @@ export interface TensorSensitivity {
   readonly chosen: number;
 }
 
+/** The per-tensor zeros `sensitivityAllocation` chose, and why. */
+export interface SensitivityAllocation {
+  readonly tensors: readonly TensorSensitivity[];
+  /** 'measured': the allocation from the curves; 'lamp': LAMP's split, which measured less damage. */
+  readonly kept: 'measured' | 'lamp';
+  /** Mean KL divergence on the calibration images of the model pruned by the allocation and by LAMP. */
+  readonly damage: { readonly measured: number; readonly lamp: number };
+}
+
 export interface SensitivityOptions {
   /** Fraction of all prunable weights to zero, in [0, 1). */
   readonly ratio: number;
@@ -61,15 +70,18 @@ export interface SensitivityOptions {
  * point — the model pruned to the same ratio by LAMP (data-free and blind to layer scales) — each
  * tensor varied with the others held there, its damage counted from that with it dense. The LAMP
  * point is on every curve, so the allocation moves zeros away from LAMP's only where these curves
- * say it pays: one step of coordinate-wise refinement of a good starting point.
+ * say it pays: one step of coordinate-wise refinement of a good starting point. The allocated model
+ * is then measured as a whole, and should it damage the outputs more than LAMP's split (at high
+ * ratios, where the operating point is already broken and the curves flatten), LAMP's split is kept.
  *
  * Damage is the mean KL divergence KL(p ‖ q) of the pruned model's softmax q from the unpruned
  * model's p (before a final Softmax, if the model has one): it reads what accuracy reads — the
  * predicted distribution — is blind to shifts of all logits that change no prediction, which a mean
  * squared logit difference counts, and weighs the classes a model believes in, not the noise in
- * its unlikely logits. Cost: one pass over the images per tensor and grid ratio, two more per tensor.
+ * its unlikely logits. Cost: one pass over the images per tensor and grid ratio, one more per tensor
+ * and three in all.
  */
-export async function sensitivityAllocation(model: Model, o: SensitivityOptions): Promise<TensorSensitivity[]> {
+export async function sensitivityAllocation(model: Model, o: SensitivityOptions): Promise<SensitivityAllocation> {
   const entries = prunableWeights(model);
   const budget = pruneCount(entries.reduce((s, e) => s + e.tensor.data.length, 0), o.ratio);
   let ratios = o.ratios ?? SENSITIVITY_RATIOS;
@@ -95,8 +107,16 @@ export async function sensitivityAllocation(model: Model, o: SensitivityOptions)
     }
     curves.push({ weight: entry.tensor.name, params: entry.tensor.data.length, lamp, ...points });
   }
-  const chosen = allocateZeros(curves, budget);
-  return curves.map((c, i) => ({ ...c, chosen: chosen[i]! }));
+  const allocated = allocateZeros(curves, budget);
+  const zeros = new Map(curves.map((c, i) => [c.weight, allocated[i]!]));
+  const damage = await damageOf(pruneMagnitude(model, { ratio: o.ratio, zeros }).model);
+  // Where the curves' sum misjudged the whole (far past the operating point, once it is broken), keep LAMP's split.
+  const kept = damage <= pointDamage ? 'measured' : 'lamp';
+  return {
+    tensors: curves.map((c, i) => ({ ...c, chosen: kept === 'measured' ? allocated[i]! : c.lamp })),
+    kept,
+    damage: { measured: damage, lamp: pointDamage },
+  };
 }
 
 /** `model` with one weight tensor replaced by its original weights less the `zeros` smallest. */

@@ -63,6 +63,7 @@ describe('stagePlan', () => {
     );
     for (const t of compressed.details.tensors) assert.match(compressed.summary, new RegExp(`${t.weight} ${((t.zeros / t.params) * 100).toFixed(1)}%`));
     // Not LAMP's split nor magnitude's (which the estimate uses): the measurement moved zeros.
+    assert.equal(measured.kept, 'measured');
     assert.notDeepEqual(measured.tensors.map((t) => t.chosen), measured.tensors.map((t) => t.lamp));
     assert.notDeepEqual(compressed.details.tensors.map((t) => t.zeros), estimated.details.tensors.map((t) => t.zeros));
     // What the pre-screen needs of unstructured pruning is the same: tensors, shapes, total of zeros.
