@@ -124,4 +124,15 @@ describe('sensitivityAllocation', () => {
       assert.ok(ours < magnitude && ours < lamp, `sensitivity ${ours}, magnitude ${magnitude}, LAMP ${lamp}`);
     });
   }
+
+  it("keeps LAMP's split when the allocated model measures more damage than it", async () => {
+    // A grid of one ratio past LAMP's point misjudges the whole on this model: the curves' sum is not the model's damage.
+    const model = residualModel(6);
+    const data = syntheticDataset({ count: 32, shape: [1, 16, 16], seed: 3 });
+    const r = await sensitivityAllocation(model, { ratio: 0.5, data, count: 32, ratios: [0.98] });
+    assert.equal(r.kept, 'lamp');
+    assert.ok(r.damage.measured > r.damage.lamp);
+    const lamp = pruneMagnitude(model, { ratio: 0.5, criterion: 'lamp' });
+    assert.deepEqual(r.tensors.map((t) => t.chosen), lamp.tensors.map((t) => t.zeros));
+  });
 });
