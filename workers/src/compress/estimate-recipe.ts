@@ -31,7 +31,7 @@ export interface RecipeEstimate {
  * One exception: unstructured pruning by measured sensitivity (`prune.criterion 'sensitivity'`)
  * needs images to split its zeros between tensors, so the estimate zeros as many weights of the
  * same tensors by global magnitude: params, MACs and nonzero params are exact, but a tensor's
- * bitmap-or-dense deploy size follows its own sparsity, so deploy bytes can differ (by at most 1 %
+ * bitmap-or-dense deploy size follows its own sparsity, so deploy bytes can differ (by up to about 1 %
  * on the test and peer CNNs, either way).
  */
 export async function estimateRecipe(model: Model, recipe: Recipe, device: DeviceSpec): Promise<RecipeEstimate> {
