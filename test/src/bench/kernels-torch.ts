@@ -56,6 +56,9 @@ const PRUNE_VARIANTS: readonly { readonly label: string; readonly recipe: (ratio
   { label: 'lamp+bias', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp', repair: 'bias' } }) },
   { label: 'lamp+affine', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp', repair: 'affine' } }) },
   { label: 'lamp+reconstruct', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'lamp', repair: 'reconstruct' } }) },
+  { label: 'sensitivity', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'sensitivity' } }) },
+  { label: 'sensitivity+affine', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'sensitivity', repair: 'affine' } }) },
+  { label: 'sensitivity+reconstruct', recipe: (ratio) => ({ prune: { ratio, structure: 'unstructured', criterion: 'sensitivity', repair: 'reconstruct' } }) },
 ];
 
 /** Channel pruning without fine-tuning, compared with the unpruned model. */

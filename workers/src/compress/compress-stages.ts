@@ -11,10 +11,11 @@ import { quantizeStatic } from './quantize-static.js';
 import { quantizeWeights, roundedWeights, type QuantizedWeight } from './quantize-weights.js';
 import type { DistillRecipe, QuantRecipe } from '../recipe/recipe.js';
 import { correctBiases } from './repair-bias.js';
-import type { ChannelCriterion, PlannedStage, PruneRepair } from './stage-plan.js';
+import type { ChannelCriterion, PlannedStage, PruneRepair, UnstructuredCriterion } from './stage-plan.js';
 import { DEFAULT_CALIBRATION_COUNT } from './calibrate.js';
 import { channelContributions } from './channel-contributions.js';
 import { fitLayers, type FittedLayer } from './fit-layers.js';
+import { DEFAULT_SENSITIVITY_COUNT, sensitivityAllocation, type SensitivityAllocation } from './prune-sensitivity.js';
 
 /** Images and settings the data-driven stages need. */
 export interface CompressData {
@@ -25,7 +26,10 @@ export interface CompressData {
   readonly fit?: Dataset;
   /** Seeds distillation's image order. Default 0. */
   readonly seed?: number;
-  /** Calibration images for static quantization, repair, channel contributions and GPTQ rounding. Default 1000. */
+  /**
+   * Calibration images for static quantization, repair, channel contributions and GPTQ rounding.
+   * Default 1000. Per-layer sensitivity, which runs them once per tensor and ratio, takes at most 256 of them.
+   */
   readonly calibrationCount?: number;
   readonly onDistillProgress?: (p: TrainingProgress) => void;
 }
@@ -37,7 +41,14 @@ export type StageDetails =
       readonly factorized: readonly LowRankLayer[];
       readonly skipped: readonly { readonly node: string; readonly reason: string }[];
     }
-  | { readonly kind: 'pruneUnstructured'; readonly sparsity: number; readonly tensors: readonly PrunedTensor[]; readonly repair?: RepairDetails }
+  | {
+      readonly kind: 'pruneUnstructured';
+      readonly sparsity: number;
+      readonly tensors: readonly PrunedTensor[];
+      /** Criterion 'sensitivity': each tensor's measured damage curve and the zeros it was given (see `sensitivityAllocation`). */
+      readonly sensitivity?: SensitivityDetails;
+      readonly repair?: RepairDetails;
+    }
   | {
       readonly kind: 'pruneChannel';
       readonly groups: readonly { readonly producers: readonly string[]; readonly depthwise: readonly string[]; readonly channels: number; readonly kept: number; readonly removed: readonly number[] }[];
@@ -61,6 +72,11 @@ export type StageDetails =
       readonly calibration: { readonly images: number; readonly method: 'min-max' };
       readonly foldedBatchNorms: readonly string[];
     };
+
+/** What the sensitivity measurement found: curves, the split kept, and the damage (mean KL divergence) of both splits. */
+export interface SensitivityDetails extends SensitivityAllocation {
+  readonly images: number;
+}
 
 /** What the repair after pruning did (absent when the recipe asks for none). */
 export interface RepairDetails {
@@ -104,7 +120,7 @@ export async function applyStage(step: PlannedStage, input: StageInput): Promise
     case 'lowRank':
       return lowRankStage(model, step.rankRatio, mode);
     case 'pruneUnstructured':
-      return repairStage(unstructuredStage(model, { ratio: step.ratio, scope: step.scope, criterion: step.criterion }), { original: model, repair: step.repair, input });
+      return repairStage(await unstructuredStage(model, { ratio: step.ratio, scope: step.scope, criterion: step.criterion, input }), { original: model, repair: step.repair, input });
     case 'pruneChannel':
       return repairStage(await channelStage(model, step.ratio, step.criterion, input), { original: model, repair: step.repair, input });
     case 'distill':
@@ -125,14 +141,41 @@ export function lowRankStage(model: Model, rankRatio: number, mode: StageMode = 
   };
 }
 
-/** Magnitude pruning to an exact sparsity; its masks go on to distillation. */
-export function unstructuredStage(model: Model, o: { ratio: number; scope: 'global' | 'layer'; criterion: 'magnitude' | 'lamp' }): Stage {
-  const { scope, criterion } = o;
-  const r = pruneMagnitude(model, o);
+/**
+ * Magnitude pruning to an exact sparsity; its masks go on to distillation. Criterion 'sensitivity'
+ * measures each layer's damage curve on the fit images and prunes each layer to the share
+ * `sensitivityAllocation` gives it. The pre-screen estimate prunes by global magnitude instead: the
+ * same tensors, shapes and total of zeros (so params, MACs and nonzero params), but per-tensor
+ * sparsities, and so bitmap-or-dense deploy sizes, that the measurement would have chosen otherwise.
+ */
+export async function unstructuredStage(
+  model: Model,
+  o: { ratio: number; scope: 'global' | 'layer'; criterion: UnstructuredCriterion; input?: Pick<StageInput, 'data' | 'mode'> },
+): Promise<Stage> {
+  const { ratio, scope, criterion } = o;
+  if (criterion === 'sensitivity' && ratio > 0 && o.input?.mode !== 'estimate') {
+    const data = o.input?.data;
+    const images = calibrationImages(data, `prune.criterion 'sensitivity'`, `or rank by 'lamp'`);
+    const count = Math.min(images.count, DEFAULT_SENSITIVITY_COUNT, data?.calibrationCount ?? DEFAULT_SENSITIVITY_COUNT);
+    const measured = await sensitivityAllocation(model, { ratio, data: images, count });
+    const r = pruneMagnitude(model, { ratio, zeros: new Map(measured.tensors.map((t) => [t.weight, t.chosen])) });
+    const shares = r.tensors.map((t) => `${t.weight} ${((t.zeros / t.params) * 100).toFixed(1)}%`).join(', ');
+    return {
+      model: r.model,
+      masks: r.masks,
+      summary:
+        `set ${(r.sparsity * 100).toFixed(1)}% of ${r.tensors.length} weight tensors to zero, per tensor ` +
+        `${measured.kept === 'measured' ? 'by sensitivity measured' : "as LAMP splits it (it measured less damage than the sensitivity split)"} over ${count} images (${shares})`,
+      details: { kind: 'pruneUnstructured', sparsity: r.sparsity, tensors: r.tensors, sensitivity: { images: count, ...measured } },
+    };
+  }
+  const ranking = criterion === 'lamp' ? 'lamp' : 'magnitude';
+  const r = pruneMagnitude(model, { ratio, scope: criterion === 'sensitivity' ? 'global' : scope, criterion: ranking });
+  const by = criterion === 'sensitivity' ? 'global magnitude in place of measured sensitivity (estimate)' : `${scope} ${scope === 'global' && ranking === 'lamp' ? 'LAMP score' : 'magnitude'}`;
   return {
     model: r.model,
     masks: r.masks,
-    summary: `set ${(r.sparsity * 100).toFixed(1)}% of ${r.tensors.length} weight tensors to zero (${scope} ${scope === 'global' && criterion === 'lamp' ? 'LAMP score' : 'magnitude'})`,
+    summary: `set ${(r.sparsity * 100).toFixed(1)}% of ${r.tensors.length} weight tensors to zero (${by})`,
     details: { kind: 'pruneUnstructured', sparsity: r.sparsity, tensors: r.tensors },
   };
 }

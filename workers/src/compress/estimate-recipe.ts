@@ -28,6 +28,11 @@ export interface RecipeEstimate {
  * exactly (low-rank factor shapes without the SVD, kept channels, zeroed weights, bit widths, QDQ
  * placement) but nothing is fine-tuned and static quantization is calibrated on one blank image.
  * Size, MACs and peak RAM are therefore the compressed model's; latency is the device predictor's.
+ * One exception: unstructured pruning by measured sensitivity (`prune.criterion 'sensitivity'`)
+ * needs images to split its zeros between tensors, so the estimate zeros as many weights of the
+ * same tensors by global magnitude: params, MACs and nonzero params are exact, but a tensor's
+ * bitmap-or-dense deploy size follows its own sparsity, so deploy bytes can differ (by up to about 1 %
+ * on the test and peer CNNs, either way).
  */
 export async function estimateRecipe(model: Model, recipe: Recipe, device: DeviceSpec): Promise<RecipeEstimate> {
   const teacher = constantsToInitializers(nameNodes(model));

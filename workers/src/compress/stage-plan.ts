@@ -12,7 +12,7 @@ export type PlannedStage =
       readonly kind: 'pruneUnstructured';
       readonly ratio: number;
       readonly scope: 'global' | 'layer';
-      readonly criterion: 'magnitude' | 'lamp';
+      readonly criterion: UnstructuredCriterion;
       readonly repair: PruneRepair;
     }
   | { readonly stage: 'prune'; readonly kind: 'pruneChannel'; readonly ratio: number; readonly criterion: ChannelCriterion; readonly repair: PruneRepair }
@@ -42,17 +42,20 @@ export function stagePlan(recipe: Recipe): PlannedStage[] {
   return plan;
 }
 
+/** What decides which single weights go: |w|, LAMP scores, or per-layer ratios from measured sensitivity. */
+export type UnstructuredCriterion = 'magnitude' | 'lamp' | 'sensitivity';
+
 /** What ranks channels: a filter norm, or the measured contribution to the next layers. */
 export type ChannelCriterion = 'l1' | 'l2' | 'contribution';
 
-/** A channel criterion; 'lamp' with channel pruning is refused when the recipe is parsed. */
+/** A channel criterion; 'lamp' and 'sensitivity' with channel pruning are refused when the recipe is parsed. */
 function channelCriterion(c: (typeof PRUNE_CRITERIA)[number]): ChannelCriterion {
-  if (c === 'lamp') throw new WorkersError('BAD_RECIPE', `prune.criterion 'lamp' ranks single weights: use 'l1', 'l2' or 'contribution' with structure 'channel'`, { field: 'prune.criterion', value: c });
+  if (c === 'lamp' || c === 'sensitivity') throw new WorkersError('BAD_RECIPE', `prune.criterion '${c}' ranks single weights: use 'l1', 'l2' or 'contribution' with structure 'channel'`, { field: 'prune.criterion', value: c });
   return c;
 }
 
 /** An unstructured criterion; 'contribution' with unstructured pruning is refused when the recipe is parsed. */
-function unstructuredCriterion(c: (typeof PRUNE_CRITERIA)[number]): 'magnitude' | 'lamp' {
-  if (c === 'contribution') throw new WorkersError('BAD_RECIPE', `prune.criterion 'contribution' ranks channels: use 'l1', 'l2' or 'lamp' with structure 'unstructured'`, { field: 'prune.criterion', value: c });
-  return c === 'lamp' ? 'lamp' : 'magnitude';
+function unstructuredCriterion(c: (typeof PRUNE_CRITERIA)[number]): UnstructuredCriterion {
+  if (c === 'contribution') throw new WorkersError('BAD_RECIPE', `prune.criterion 'contribution' ranks channels: use 'l1', 'l2', 'lamp' or 'sensitivity' with structure 'unstructured'`, { field: 'prune.criterion', value: c });
+  return c === 'lamp' || c === 'sensitivity' ? c : 'magnitude';
 }

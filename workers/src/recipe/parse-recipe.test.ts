@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { recipeKey } from './canonical-recipe.js';
 import { parseRecipe } from './parse-recipe.js';
+import { recipeNeedsData } from './recipe.js';
 
 const quant = { weightBits: 8, activationBits: 32, granularity: 'per-channel', symmetric: true };
 
@@ -39,7 +40,10 @@ describe('parseRecipe', () => {
     ['a missing weight width', { quant: { activationBits: 32, granularity: 'per-channel' } }, 'quant.weightBits must be an integer 1–8, 16 or 32, got undefined'],
     ['a null symmetric', { quant: { weightBits: 8, symmetric: null } }, 'quant.symmetric must be true or false, got null'],
     ['LAMP with channel pruning', { prune: { ratio: 0.5, structure: 'channel', criterion: 'lamp' } }, "prune.criterion 'lamp' ranks single weights: use 'l1', 'l2' or 'contribution' with structure 'channel', got \"lamp\""],
-    ['a channel criterion with unstructured pruning', { prune: { ratio: 0.5, structure: 'unstructured', criterion: 'contribution' } }, "prune.criterion 'contribution' ranks channels: use 'l1', 'l2' or 'lamp' with structure 'unstructured', got \"contribution\""],
+    ['a channel criterion with unstructured pruning', { prune: { ratio: 0.5, structure: 'unstructured', criterion: 'contribution' } }, "prune.criterion 'contribution' ranks channels: use 'l1', 'l2', 'lamp' or 'sensitivity' with structure 'unstructured', got \"contribution\""],
+    ['sensitivity with channel pruning', { prune: { ratio: 0.5, structure: 'channel', criterion: 'sensitivity' } }, "prune.criterion 'sensitivity' ranks single weights: use 'l1', 'l2' or 'contribution' with structure 'channel', got \"sensitivity\""],
+    ['sensitivity with a ratio per layer', { prune: { ratio: 0.5, structure: 'unstructured', criterion: 'sensitivity', scope: 'layer' } }, "prune.scope must be 'global' with criterion 'sensitivity', which chooses each layer's sparsity itself, got \"layer\""],
+    ['an unknown criterion', { prune: { ratio: 0.5, structure: 'unstructured', criterion: 'hessian' } }, 'prune.criterion must be one of "l1", "l2", "lamp", "contribution", "sensitivity", got "hessian"'],
     ['an unknown rounding', { quant: { ...quant, activationBits: 32, rounding: 'stochastic' } }, 'quant.rounding must be one of "nearest", "gptq", got "stochastic"'],
     ['an unknown technique', { prun: { ratio: 0.5 } }, 'unknown recipe field prun (allowed: lowRank, prune, distill, quant)'],
     ['an unknown field', { lowRank: { rankRatio: 0.5, rank: 3 } }, 'unknown recipe field lowRank.rank (allowed in lowRank: rankRatio)'],
@@ -47,6 +51,11 @@ describe('parseRecipe', () => {
     ['layers 0', { distill: { temperature: 2, alpha: 0.5, epochs: 1, layers: 0 } }, 'distill.layers must be "all" or an integer ≥ 1, got 0'],
     ['a non-object', [1], 'recipe must be an object, got [1]'],
   ];
+  it('accepts sensitivity with unstructured pruning, global scope given or left out', () => {
+    assert.deepEqual(parseRecipe({ prune: { ratio: 0.5, structure: 'unstructured', criterion: 'sensitivity' } }).prune, { ratio: 0.5, structure: 'unstructured', scope: 'global', criterion: 'sensitivity', repair: 'none' });
+    assert.equal(parseRecipe({ prune: { ratio: 0.5, structure: 'unstructured', criterion: 'sensitivity', scope: 'global' } }).prune?.scope, 'global');
+  });
+
   for (const [what, recipe, message] of bad) {
     it(`rejects ${what}, naming the field and value`, () => {
       assert.throws(() => parseRecipe(recipe), (err: Error & { code?: string }) => {
@@ -56,4 +65,19 @@ describe('parseRecipe', () => {
       });
     });
   }
+});
+
+describe('recipeNeedsData', () => {
+  it('is true for recipes that calibrate or train on images, sensitivity among them, false otherwise', () => {
+    const prune = { ratio: 0.5, structure: 'unstructured' } as const;
+    assert.equal(recipeNeedsData({ prune: { ...prune, criterion: 'sensitivity' } }), true);
+    assert.equal(recipeNeedsData({ prune: { ...prune, criterion: 'sensitivity', ratio: 0 } }), false);
+    assert.equal(recipeNeedsData({ prune: { ...prune, criterion: 'lamp' } }), false);
+    assert.equal(recipeNeedsData({ prune: { ...prune, criterion: 'lamp', repair: 'bias' } }), true);
+    assert.equal(recipeNeedsData({ prune: { ratio: 0.5, structure: 'channel', criterion: 'contribution' } }), true);
+    const weightOnly = { weightBits: 4, activationBits: 32, granularity: 'per-channel', symmetric: true } as const;
+    assert.equal(recipeNeedsData({ quant: weightOnly }), false);
+    assert.equal(recipeNeedsData({ quant: { ...weightOnly, rounding: 'gptq' } }), true);
+    assert.equal(recipeNeedsData({ distill: { temperature: 4, alpha: 0.5, epochs: 1, layers: 'all' } }), true);
+  });
 });

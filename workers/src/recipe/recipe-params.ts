@@ -112,11 +112,15 @@ export function crossFieldProblem(technique: Technique, fields: Readonly<Record<
     return { field: 'weightBits', message: `must be ≤ 8 when quant.activationBits is 8` };
   }
   // Channel pruning removes the same fraction from every group, so a cross-layer score has nothing to rank.
-  if (technique === 'prune' && fields['structure'] === 'channel' && fields['criterion'] === 'lamp') {
-    return { field: 'criterion', message: `'lamp' ranks single weights: use 'l1', 'l2' or 'contribution' with structure 'channel'` };
+  if (technique === 'prune' && fields['structure'] === 'channel' && (fields['criterion'] === 'lamp' || fields['criterion'] === 'sensitivity')) {
+    return { field: 'criterion', message: `'${String(fields['criterion'])}' ranks single weights: use 'l1', 'l2' or 'contribution' with structure 'channel'` };
   }
   if (technique === 'prune' && fields['structure'] === 'unstructured' && fields['criterion'] === 'contribution') {
-    return { field: 'criterion', message: `'contribution' ranks channels: use 'l1', 'l2' or 'lamp' with structure 'unstructured'` };
+    return { field: 'criterion', message: `'contribution' ranks channels: use 'l1', 'l2', 'lamp' or 'sensitivity' with structure 'unstructured'` };
+  }
+  // Sensitivity chooses each layer's share of one global budget; a ratio per layer leaves it nothing to choose.
+  if (technique === 'prune' && fields['structure'] === 'unstructured' && fields['criterion'] === 'sensitivity' && fields['scope'] === 'layer') {
+    return { field: 'scope', message: `must be 'global' with criterion 'sensitivity', which chooses each layer's sparsity itself` };
   }
   return undefined;
 }

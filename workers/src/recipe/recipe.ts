@@ -21,7 +21,7 @@ export interface LowRankRecipe {
 
 export const PRUNE_STRUCTURES = ['unstructured', 'channel'] as const;
 export const PRUNE_SCOPES = ['global', 'layer'] as const;
-export const PRUNE_CRITERIA = ['l1', 'l2', 'lamp', 'contribution'] as const;
+export const PRUNE_CRITERIA = ['l1', 'l2', 'lamp', 'contribution', 'sensitivity'] as const;
 export const PRUNE_REPAIRS = ['none', 'bias', 'affine', 'reconstruct'] as const;
 /**
  * What the kernels apply when a prune recipe leaves `scope`, `criterion` or `repair` out. Repair is
@@ -34,14 +34,19 @@ export interface PruneRecipe {
   /** Unstructured: fraction of weights set to zero; channel: fraction of output channels removed. In [0, 1). */
   readonly ratio: number;
   readonly structure: (typeof PRUNE_STRUCTURES)[number];
-  /** Unstructured only: one magnitude threshold over all layers, or one per layer. Default 'global'. */
+  /**
+   * Unstructured only: one magnitude threshold over all layers, or one per layer. Default 'global'.
+   * Criterion 'sensitivity' chooses each layer's share of a global budget, so it takes 'global' only.
+   */
   readonly scope?: (typeof PRUNE_SCOPES)[number];
   /**
    * What ranks the weights. Channel: the filter norm, 'l1' or 'l2', or 'contribution', the
    * expected squared output each channel feeds into the next layers, measured on calibration
    * images (see `channelContributions`). Unstructured: 'l1' and 'l2' rank single weights alike
    * (|w|); 'lamp' ranks them by LAMP score (Lee et al. 2021), robust to per-layer scales, for a
-   * global threshold. Default 'l1'.
+   * global threshold; 'sensitivity' gives each layer its own sparsity, chosen from the damage
+   * pruning it alone does to the outputs on calibration images, to spend the global ratio where it
+   * hurts least (see `sensitivityAllocation`; global only: scope 'layer' is refused). Default 'l1'.
    */
   readonly criterion?: (typeof PRUNE_CRITERIA)[number];
   /**
@@ -97,7 +102,8 @@ export interface QuantRecipe {
 
 /**
  * Whether compressing by the recipe needs images (the fit split): distillation, static int8,
- * repair after pruning, data-aware channel scores and rounding all calibrate or train on them.
+ * repair after pruning, data-aware channel scores, per-layer sensitivity and rounding all calibrate
+ * or train on them.
  */
 export function recipeNeedsData(recipe: Recipe): boolean {
   const { prune, quant } = recipe;
@@ -105,7 +111,7 @@ export function recipeNeedsData(recipe: Recipe): boolean {
     recipe.distill !== undefined ||
     quant?.activationBits === 8 ||
     (quant?.rounding === 'gptq' && quant.weightBits <= 8) ||
-    (prune !== undefined && prune.ratio > 0 && ((prune.repair ?? PRUNE_DEFAULTS.repair) !== 'none' || prune.criterion === 'contribution'))
+    (prune !== undefined && prune.ratio > 0 && ((prune.repair ?? PRUNE_DEFAULTS.repair) !== 'none' || prune.criterion === 'contribution' || prune.criterion === 'sensitivity'))
   );
 }
 
