@@ -65,3 +65,36 @@ export function paretoFront(values: Float64Array, nObjectives: number, violation
   });
   return front;
 }
+
+/**
+ * The first fronts of the rows (all feasible, every objective minimised) until they hold at least
+ * `need` rows: the fronts `nonDominatedRank` gives ranks 0, 1, …, each in row order, without
+ * ranking the rest. Each front is peeled off what remains by one pass that keeps a non-dominated
+ * archive (O(n·front) per front instead of O(n²) for the full sort) — what a split that needs only
+ * its best few rows pays.
+ */
+export function leadingFronts(values: Float64Array, nObjectives: number, need: number): number[][] {
+  const m = nObjectives;
+  let remaining = Array.from({ length: values.length / m }, (_, i) => i);
+  const fronts: number[][] = [];
+  let total = 0;
+  while (total < need && remaining.length > 0) {
+    let front: number[] = [];
+    for (const i of remaining) {
+      let dominated = false;
+      const kept: number[] = [];
+      for (const j of front) {
+        if (!dominated && dominates(values, m, j, i)) dominated = true;
+        if (dominated || !dominates(values, m, i, j)) kept.push(j);
+      }
+      front = kept;
+      if (!dominated) front.push(i);
+    }
+    front.sort((a, b) => a - b);
+    fronts.push(front);
+    total += front.length;
+    const inFront = new Set(front);
+    remaining = remaining.filter((i) => !inFront.has(i));
+  }
+  return fronts;
+}

@@ -6,7 +6,7 @@ import { constrainedDominates, dominates } from './dominance.js';
 import { greedyHypervolumeSubset, hypervolumeContributions } from './hypervolume-contributions.js';
 import { hypervolume } from './hypervolume.js';
 import { wfgHypervolume } from './hypervolume-wfg.js';
-import { nonDominatedRank, paretoFront } from './non-dominated-rank.js';
+import { leadingFronts, nonDominatedRank, paretoFront } from './non-dominated-rank.js';
 
 const rows = (...r: number[][]) => Float64Array.from(r.flat());
 
@@ -171,6 +171,27 @@ describe('hypervolume contributions and subsets', () => {
       const v = Float64Array.from(points.flat());
       const ref = new Array<number>(m).fill(1.2);
       assert.deepEqual(greedyHypervolumeSubset(v, m, 12, ref), plain(v, m, 12, ref), `${m} objectives`);
+    }
+  });
+});
+
+describe('leadingFronts', () => {
+  it('peels the fronts the full sort ranks 0, 1, …, only as many as needed', () => {
+    const rng = new Rng(5);
+    for (const m of [2, 3, 4]) {
+      // Coarse values, so that ties and duplicate rows occur.
+      const n = 300;
+      const v = Float64Array.from({ length: n * m }, () => Math.floor(rng.next() * 12));
+      const rank = nonDominatedRank(v, m);
+      const byRank: number[][] = [];
+      rank.forEach((r, i) => (byRank[r] ??= []).push(i));
+      for (const need of [1, 10, 25, 120, n]) {
+        const fronts = leadingFronts(v, m, need);
+        let k = 0;
+        let total = 0;
+        while (total < need) total += byRank[k++]!.length;
+        assert.deepEqual(fronts, byRank.slice(0, k), `${m} objectives, need ${need}`);
+      }
     }
   });
 });

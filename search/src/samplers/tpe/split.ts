@@ -1,5 +1,5 @@
 import { greedyHypervolumeSubset } from '../../pareto/hypervolume-contributions.js';
-import { nonDominatedRank } from '../../pareto/non-dominated-rank.js';
+import { leadingFronts } from '../../pareto/non-dominated-rank.js';
 
 /** The rows of a history split into the `nGood` best and the rest. */
 export interface Split {
@@ -28,10 +28,9 @@ export function splitGoodBad(values: Float64Array, violations: Float64Array, m: 
     good = [...feasible, ...infeasible.slice(0, nGood - feasible.length)];
   } else {
     const scaled = scale(values, m, feasible);
-    const rank = nonDominatedRank(scaled, m);
     good = [];
-    for (let r = 0; good.length < nGood; r++) {
-      const front = feasible.map((_, k) => k).filter((k) => rank[k] === r);
+    for (const front of leadingFronts(scaled, m, nGood)) {
+      if (good.length >= nGood) break;
       if (good.length + front.length <= nGood) {
         good.push(...front.map((k) => feasible[k]!));
         continue;
